@@ -1,0 +1,74 @@
+"""Pure page extraction: (HTML, URL) → article fields and the comments that page shows.
+
+Nothing here touches Scrapy, the network or the database, so every parser is tested on saved
+pages under tests/fixtures/. The comment parser is chosen by what the page contains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from archiver.extraction.article import ArticleFields, WordPressArticleParser
+from archiver.extraction.tcd import TcdCommentParser
+from archiver.items import CommentItem
+from archiver.profiles import SiteProfile
+
+COMMENT_PARSERS = (TcdCommentParser(),)
+ARTICLE_PARSER = WordPressArticleParser()
+_COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
+# Signs that a page has comments in some markup, recognized or not.
+COMMENT_SIGNS = "#comments, .comment-list, .commentlist, li[id^='comment-'], .wp-block-comment-template"
+
+
+@dataclass
+class PageExtract:
+    """What one fetched page holds."""
+
+    is_article: bool
+    article: ArticleFields | None = None
+    comment_markup: str | None = None  # name of the parser that read the comments
+    has_comment_signs: bool = False  # comment markup present, whether or not a parser knew it
+    comments: list[CommentItem] = field(default_factory=list)
+    page_number: int = 1
+    comment_pages: dict[int, str] = field(default_factory=dict)  # page number → absolute URL
+
+
+def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
+    sel = Selector(text=html)
+    if not ARTICLE_PARSER.is_article(sel):
+        return PageExtract(is_article=False)
+    extract = PageExtract(is_article=True, article=ARTICLE_PARSER.parse(sel))
+    extract.has_comment_signs = bool(sel.css(COMMENT_SIGNS))
+    parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
+    if parser is not None:
+        extract.comment_markup = parser.name
+        extract.comments = parser.parse(sel, profile, url)
+    extract.comment_pages, extract.page_number = comment_pages(sel, url)
+    return extract
+
+
+def comment_pages(sel: Selector, url: str) -> tuple[dict[int, str], int]:
+    """Links to the thread's comment pages (`/comment-page-N/`, `?cpage=N`) and this page's number."""
+    pages: dict[int, str] = {}
+    for href in sel.css("a[href]::attr(href)").getall():
+        absolute = urljoin(url, href.strip())
+        number = page_number_of(absolute)
+        if number is not None and "replytocom" not in absolute:
+            pages.setdefault(number, absolute.split("#", 1)[0])
+    own = page_number_of(url)
+    if own is None:
+        current = sel.css(".page-numbers.current::text, .c-comment__pager .current::text").get()
+        own = int(current) if current and current.strip().isdigit() else 1
+    pages[own] = url.split("#", 1)[0]
+    return pages, own
+
+
+def page_number_of(url: str) -> int | None:
+    match = _COMMENT_PAGE.search(url)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))

@@ -1,0 +1,71 @@
+"""The items our parsers produce and our pipelines keep: typed dataclasses read via ItemAdapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+KIND_COMMENT = "comment"
+KIND_PINGBACK = "pingback"
+KIND_TRACKBACK = "trackback"
+
+
+@dataclass
+class CommentItem:
+    """One comment as a page shows it; thread fields are filled by `archiver.threads`."""
+
+    external_id: str | None
+    depth: int
+    author: str
+    posted_raw: str | None
+    body_text: str
+    body_html: str
+    votes: int | None = None
+    kind: str = KIND_COMMENT
+    page_url: str = ""
+    # Filled by the date pipeline.
+    posted_at: datetime | None = None
+    posted_on: date | None = None
+    posted_precision: str | None = None
+    # Filled by the thread pipeline: identity key, parent's key and display position.
+    key: str = ""
+    parent_key: str | None = None
+    position: int | None = None
+
+
+@dataclass
+class ArticleItem:
+    """An article page with its whole thread, gathered over every comment page."""
+
+    url: str
+    fetched_url: str
+    fetched_at: datetime
+    domain: str
+    timezone: str = "Asia/Tokyo"
+    wp_post_id: int | None = None
+    title: str | None = None
+    category: str | None = None
+    author: str | None = None
+    published_raw: str | None = None
+    modified_raw: str | None = None
+    body_text: str | None = None
+    body_html: str | None = None
+    comment_count_shown: int | None = None
+    comments: list[CommentItem] = field(default_factory=list)
+    # True only when every comment page answered 200 and parsed (SPEC: complete fetch).
+    comments_complete: bool = True
+    comment_markup: str | None = None
+    pages_fetched: int = 1
+    # Filled by the date pipeline.
+    published_at: datetime | None = None
+    published_on: date | None = None
+    modified_at: datetime | None = None
+
+
+@dataclass
+class GoneItem:
+    """An article URL that answered 404 or 410: the archive marks it gone, never deletes it."""
+
+    url: str
+    status: int
+    fetched_at: datetime

@@ -1,0 +1,61 @@
+"""Canonical article URLs: the one place that decides what URL an article is stored under."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that never change what a page shows.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "ref", "amp"}
+)
+# Parameters that select a view of the same article (comment page, reply form).
+VIEW_PARAMS = frozenset({"cpage", "replytocom"})
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str, declared: str | None = None) -> str:
+    """The URL an article is stored under.
+
+    A same-site `rel=canonical` (`declared`) wins; then scheme and host are lower-cased, the
+    default port, fragment, tracking and comment-view parameters and a `/comment-page-N/` suffix
+    are dropped, and a path whose last segment has no file extension ends with a slash
+    (WordPress permalinks do).
+    """
+    if declared and _same_site(url, declared):
+        url = declared
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = _COMMENT_PAGE.sub("/", parts.path) or "/"
+    last = path.rsplit("/", 1)[-1]
+    if last and "." not in last:
+        path += "/"
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k not in VIEW_PARAMS and k not in TRACKING_PARAMS and not k.startswith("utm_")
+        ]
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def site_domain(url: str) -> str:
+    """The site key of a URL: its host, lower-cased, without a leading `www.`, with a non-default port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port
+    if port not in (None, _DEFAULT_PORTS.get(parts.scheme.lower())):
+        return f"{host}:{port}"
+    return host
+
+
+def _same_site(url: str, other: str) -> bool:
+    try:
+        return site_domain(url) == site_domain(other)
+    except ValueError:  # a malformed port in the page's own canonical link
+        return False
