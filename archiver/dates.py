@@ -30,7 +30,20 @@ ERA_ENDS = {"平成": date(2019, 4, 30), "昭和": date(1989, 1, 7), "大正": d
 MONTHS = {
     m[:3].lower(): i
     for i, m in enumerate(
-        "January February March April May June July August September October November December".split(),
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
         start=1,
     )
 }
@@ -40,7 +53,9 @@ _YMD_JA = re.compile(
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
 )
 _MD_JA = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
-_YMD_NUM = re.compile(r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})(?!\d)")
+_YMD_NUM = re.compile(
+    r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})(?!\d)"
+)
 _MDY_EN = re.compile(
     r"(?P<mname>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",
     re.IGNORECASE,
@@ -65,7 +80,15 @@ _RELATIVE_UNITS = {
     "週間": ("day", timedelta(weeks=1)),
     "週": ("day", timedelta(weeks=1)),
 }
-_NAMED_DAYS = {"一昨日": 2, "おととい": 2, "昨日": 1, "きのう": 1, "今日": 0, "きょう": 0, "本日": 0}
+_NAMED_DAYS = {
+    "一昨日": 2,
+    "おととい": 2,
+    "昨日": 1,
+    "きのう": 1,
+    "今日": 0,
+    "きょう": 0,
+    "本日": 0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +157,7 @@ def _fast_path(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | N
 
 def _calendar_date(match: re.Match) -> date | None:
     groups = match.groupdict()
-    if groups.get("mname"):
-        month = MONTHS[groups["mname"][:3].lower()]
-    else:
-        month = int(groups["month"])
+    month = MONTHS[groups["mname"][:3].lower()] if groups.get("mname") else int(groups["month"])
     day_of_month = int(groups["day"])
     if groups.get("era"):
         era = groups["era"]

@@ -7,7 +7,26 @@ import re
 from parsel import Selector
 
 BLOCK_TAGS = frozenset(
-    "p div blockquote li ul ol h1 h2 h3 h4 h5 h6 pre table tr figure figcaption section".split()
+    [
+        "p",
+        "div",
+        "blockquote",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "table",
+        "tr",
+        "figure",
+        "figcaption",
+        "section",
+    ]
 )
 _BLANKS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t]*[\r\n]+[ \t]*")

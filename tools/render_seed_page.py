@@ -108,7 +108,9 @@ class CommentRenderer:
         thread = "thread-odd" if self.thread % 2 else "thread-even"
         alt = " thread-alt" if comment.depth == 1 and self.thread % 2 == 0 else ""
         parent = " parent" if comment.replies else ""
-        classes = f"comment {parity} {thread}{alt} depth-{comment.depth}{parent} c-comment__list-item"
+        classes = (
+            f"comment {parity} {thread}{alt} depth-{comment.depth}{parent} c-comment__list-item"
+        )
         author = (
             f'\n{indent}    <li class="c-comment__item-author">{html.escape(comment.author)}</li>'
             if comment.author is not None
@@ -158,7 +160,9 @@ def render_article_body(lines: list[str]) -> tuple[str, str, str, str, str]:
             parts.append(f'<p>参考:<a href="{href}" target="_blank" rel="noopener">{label}</a></p>')
         elif line.startswith("関連記事:"):
             label = html.escape(line.removeprefix("関連記事:"), quote=False)
-            parts.append(f'<p>関連記事:<a href="{SITE_URL}/european-region/related/">{label}</a></p>')
+            parts.append(
+                f'<p>関連記事:<a href="{SITE_URL}/european-region/related/">{label}</a></p>'
+            )
         else:
             parts.append(f"<p>{text}</p>")
     return category, title, "\n".join(parts), prev_title, next_title

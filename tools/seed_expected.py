@@ -24,6 +24,11 @@ PAGE_FACTS = {
 YMD = re.compile(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日")
 
 
+def iso_date(match: re.Match) -> str:
+    year, month, day = map(int, match.groups())
+    return f"{year}-{month:02d}-{day:02d}"
+
+
 def comment_block(lines: list[str]) -> list[str]:
     start = lines.index("コメント") + 1
     end = next(i for i in range(start, len(lines)) if "トラックバック" in lines[i])
@@ -58,7 +63,7 @@ def expected_comments(lines: list[str]) -> list[dict]:
         date = YMD.match(value)
         if date and comments and comments[-1]["posted_raw"] is None and not body:
             comments[-1]["posted_raw"] = value
-            comments[-1]["posted_on"] = "%s-%02d-%02d" % tuple(map(int, date.groups()))
+            comments[-1]["posted_on"] = iso_date(date)
             continue
         if comments:
             finish()
@@ -71,7 +76,7 @@ def expected_comments(lines: list[str]) -> list[dict]:
                 "parent_position": open_at_depth[depth - 1] if depth > 1 else None,
                 "author": "" if date else value,
                 "posted_raw": value if date else None,
-                "posted_on": ("%s-%02d-%02d" % tuple(map(int, date.groups()))) if date else None,
+                "posted_on": (iso_date(date)) if date else None,
             }
         )
     finish()
@@ -91,7 +96,9 @@ def main(argv: list[str]) -> int:
         },
         "comments": comments,
     }
-    Path(out).write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    Path(out).write_text(
+        json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return 0
 
 

@@ -21,7 +21,9 @@ COMMENT_PARSERS = (TcdCommentParser(),)
 ARTICLE_PARSER = WordPressArticleParser()
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
 # Signs that a page has comments in some markup, recognized or not.
-COMMENT_SIGNS = "#comments, .comment-list, .commentlist, li[id^='comment-'], .wp-block-comment-template"
+COMMENT_SIGNS = (
+    "#comments, .comment-list, .commentlist, li[id^='comment-'], .wp-block-comment-template"
+)
 
 
 @dataclass

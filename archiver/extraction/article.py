@@ -55,7 +55,13 @@ class WordPressArticleParser:
         "article time[datetime]::attr(datetime)",
     )
     MODIFIED = ('meta[property="article:modified_time"]::attr(content)',)
-    BODY = (".p-entry__body", ".p-article__body", ".entry-content", ".post_content", ".wp-block-post-content")
+    BODY = (
+        ".p-entry__body",
+        ".p-article__body",
+        ".entry-content",
+        ".post_content",
+        ".wp-block-post-content",
+    )
     SHOWN_COUNT = (".c-comment__tab-item.is-active", ".comments-title", "#comments-title")
 
     def is_article(self, sel: Selector) -> bool:

@@ -16,7 +16,11 @@ def read_votes(parts: Iterable[Selector], selectors: Iterable[VoteSelector]) -> 
     for selector in selectors:
         for part in parts:
             for found in part.css(selector.css):
-                value = found.attrib.get(selector.attr) if selector.attr else found.xpath("string()").get()
+                value = (
+                    found.attrib.get(selector.attr)
+                    if selector.attr
+                    else found.xpath("string()").get()
+                )
                 count = first_int(value)
                 if count is not None:
                     return count

@@ -1,0 +1,112 @@
+"""The Python API behind every command: run a crawl in-process and report what it stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.settings import Settings
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archiver import settings as archiver_settings
+from archiver.config import describe_db, resolve_db_url
+from archiver.db.engine import make_engine
+from archiver.db.models import Article, Comment
+from spiders.article import ArticleSpider, validate_article_url
+
+
+@dataclass
+class ArticleSummary:
+    id: int
+    url: str
+    title: str | None
+    comments: int
+    max_depth: int
+
+
+@dataclass
+class RunResult:
+    """What a run did: its crawl_runs id and status, the database, and the articles it stored."""
+
+    run_id: int | None
+    status: str  # ok | failed | interrupted
+    db: str
+    errors: int
+    stats: dict[str, Any]
+    articles: list[ArticleSummary] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "ok" else 1
+
+
+def scrape(
+    url: str,
+    *,
+    db: str | None = None,
+    settings: dict[str, Any] | None = None,
+    command: str = "scrape",
+) -> RunResult:
+    """Fetch one article and every page of its comments into the archive.
+
+    `db` is a SQLite path or SQLAlchemy URL (default: $ARCHIVER_DB, else the data home's
+    archive.sqlite3); `settings` override Scrapy/archiver settings for this run.
+    Raises ValueError for a URL that cannot be an article URL; every other problem is in the result.
+    """
+    url = validate_article_url(url)
+    db_url = resolve_db_url(db)
+    crawl_settings = Settings()
+    crawl_settings.setmodule(archiver_settings, priority="project")
+    crawl_settings.update(
+        {
+            "ARCHIVER_DB": db_url.render_as_string(hide_password=False),
+            "ARCHIVER_RUN_COMMAND": command,
+            "ARCHIVER_RUN_ARGUMENTS": {"url": url},
+            # Logging belongs to the caller (the CLI configures it); a library must not.
+            "LOG_INSTALL_ROOT_HANDLER": False,
+            **(settings or {}),
+        },
+        priority="cmdline",
+    )
+    process = AsyncCrawlerProcess(crawl_settings)
+    crawler = process.create_crawler(ArticleSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    stats = crawler.stats.get_stats()
+    result = RunResult(
+        run_id=stats.get("archiver/run_id"),
+        status=stats.get("archiver/status", "failed"),
+        db=describe_db(db_url),
+        errors=int(stats.get("log_count/ERROR", 0)),
+        stats=stats,
+    )
+    if stats.get("archiver/article_ids"):
+        result.articles = summarize_articles(db_url, stats["archiver/article_ids"])
+    if not result.articles and result.status == "ok":
+        result.status = "failed"  # nothing stored is never a success for a scrape
+    return result
+
+
+def summarize_articles(db: Any, article_ids: list[int]) -> list[ArticleSummary]:
+    engine = make_engine(resolve_db_url(db) if isinstance(db, str) else db)
+    present = (Comment.deleted_at.is_(None)) & (Comment.kind == "comment")
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(
+                    Article.id,
+                    Article.url,
+                    Article.title,
+                    func.count(Comment.id).filter(present),
+                    func.coalesce(func.max(Comment.depth).filter(present), 0),
+                )
+                .outerjoin(Comment, Comment.article_id == Article.id)
+                .where(Article.id.in_(article_ids))
+                .group_by(Article.id)
+                .order_by(Article.id)
+            ).all()
+    finally:
+        engine.dispose()
+    return [ArticleSummary(*row) for row in rows]

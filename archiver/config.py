@@ -1,0 +1,33 @@
+"""Where data lives: the data home and the database URL, by SPEC's rules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+DEFAULT_DB_NAME = "archive.sqlite3"
+
+
+def data_home() -> Path:
+    """`$ARCHIVER_HOME` if set, else `./data` under the current directory; absolute."""
+    return Path(os.environ.get("ARCHIVER_HOME") or Path.cwd() / "data").resolve()
+
+
+def resolve_db_url(db: str | None = None) -> URL:
+    """A SQLAlchemy URL from `--db` (file path or URL), else `$ARCHIVER_DB`, else the default file."""
+    value = db or os.environ.get("ARCHIVER_DB") or str(data_home() / DEFAULT_DB_NAME)
+    if "://" not in value:
+        return URL.create("sqlite", database=str(Path(value).expanduser().resolve()))
+    url = make_url(value)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")  # psycopg 3, our one PostgreSQL driver
+    return url
+
+
+def describe_db(url: URL) -> str:
+    """What a summary prints: the absolute file path, or the URL without its password."""
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)

@@ -1,0 +1,112 @@
+"""Engines for SQLite and PostgreSQL, tuned for a crawler writing while analysts read, and
+schema upgrades through Alembic under a lock."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL
+
+logger = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any fixed 64-bit key: PostgreSQL advisory lock held while the schema is upgraded.
+PG_SCHEMA_LOCK = 0x61726368697665
+
+
+class SchemaOutOfDate(RuntimeError):
+    """A reading command found an archive older than this version of archiver."""
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the crawler and never see a half-written transaction.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable across crashes in WAL mode
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("archiver.db") / "migrations"))
+    return config
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision: only writing commands call this."""
+    if current_revision(engine) == head_revision():
+        return
+    with _schema_lock(engine), engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        logger.info("upgrading the archive schema to %s", head_revision())
+        command.upgrade(config, "head")
+
+
+def require_current(engine: Engine) -> None:
+    """For reading commands: refuse an archive whose schema is not this version's."""
+    found = current_revision(engine)
+    if found != head_revision():
+        raise SchemaOutOfDate(
+            f"the archive schema is at {found or 'nothing'}, this archiver needs {head_revision()}: "
+            "run `archiver db upgrade` (or any writing command) first"
+        )
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            yield
+            return
+        with open(f"{url.database}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_SCHEMA_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_SCHEMA_LOCK})
+        return
+    yield

@@ -1,0 +1,176 @@
+"""The archive's tables: a public interface analysts query (SPEC: "The database is a public interface").
+
+Names and meanings of the contract columns never change without an Alembic revision and a
+README note. Every `*_at` column is a UTC instant (`UTCDateTime`), every `*_on` an ISO date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from archiver.db.types import UTCDateTime
+
+# Constraint names are fixed so Alembic revisions can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(255), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+
+
+class CrawlRun(Base):
+    """One row per run of a writing command, with what it did."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command: Mapped[str] = mapped_column(String(64))
+    arguments: Mapped[list | dict | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # running, ok (no errors), failed (errors logged), interrupted (stopped before the end)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_changed: Mapped[int] = mapped_column(Integer, default=0)
+    comments_new: Mapped[int] = mapped_column(Integer, default=0)
+    comments_changed: Mapped[int] = mapped_column(Integer, default=0)
+    comments_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        # A changed slug is the same article (SPEC: canonical URL).
+        UniqueConstraint("site_id", "wp_post_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    wp_post_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    published_raw: Mapped[str | None] = mapped_column(Text)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count_shown: Mapped[int | None] = mapped_column(Integer)
+    # The comment markup the last fetch recognized (NULL: none recognized).
+    comment_markup: Mapped[str | None] = mapped_column(String(32))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_crawled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("article_id", "external_id"),
+        # A thread in display order: WHERE article_id = ? ORDER BY position.
+        Index("ix_comments_article_position", "article_id", "position"),
+        # Replies of a comment.
+        Index("ix_comments_parent", "parent_id"),
+        # Comments by day across the archive.
+        Index("ix_comments_posted_on", "posted_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="comment")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    depth: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posted_on: Mapped[date | None] = mapped_column(Date)
+    posted_precision: Mapped[str | None] = mapped_column(String(8))
+    posted_raw: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    votes: Mapped[int | None] = mapped_column(Integer)
+    page_url: Mapped[str | None] = mapped_column(String(2048))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+
+class CommentHistory(Base):
+    """One row per observation where a comment's votes or body differ from the previous one,
+    or where it disappeared from / came back to a complete fetch."""
+
+    __tablename__ = "comment_history"
+    __table_args__ = (
+        # How one comment changed: WHERE comment_id = ? ORDER BY observed_at.
+        Index("ix_comment_history_comment", "comment_id", "observed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16), default="crawl")  # crawl | reparse
+    change: Mapped[str] = mapped_column(String(16))  # votes | body | deleted | restored
+    votes_before: Mapped[int | None] = mapped_column(Integer)
+    votes: Mapped[int | None] = mapped_column(Integer)
+    body_text_before: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html_before: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+
+
+class ArticleHistory(Base):
+    """One row per observation where an article's title, body or modified date changed."""
+
+    __tablename__ = "article_history"
+    __table_args__ = (Index("ix_article_history_article", "article_id", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16), default="crawl")
+    title_before: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    body_text_before: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    modified_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,97 @@
+"""`archiver demo`: a bundled article served on 127.0.0.1 and scraped into its own database."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+
+from archiver.api import RunResult, scrape
+from archiver.config import data_home
+
+DEMO_DB_NAME = "demo.sqlite3"
+DEMO_ARTICLE_PATH = "/european-region/russia-says-negotiations-with-nato-on-new-security-treaty-to-begin-in-january/"
+ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\n"
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes
+    status: int = 200
+    content_type: str = "text/html; charset=UTF-8"
+
+
+class LocalSite:
+    """A real HTTP server on 127.0.0.1 (ephemeral port) serving fixed pages; 404 for the rest.
+
+    Used by the demo and by the tests; counts requests per path.
+    """
+
+    def __init__(self, pages: dict[str, Page]) -> None:
+        self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
+        self.requests: dict[str, int] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("#", 1)[0]
+                site.requests[path] = site.requests.get(path, 0) + 1
+                page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                self.send_header("Content-Length", str(len(page.body)))
+                self.end_headers()
+                self.wfile.write(page.body)
+
+            def log_message(self, *args: object) -> None:  # quiet: the crawl logs what matters
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> LocalSite:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def demo_page() -> bytes:
+    return (resources.files("archiver") / "demo" / "grandfleet-article.html").read_bytes()
+
+
+def demo_db_path() -> Path:
+    return data_home() / DEMO_DB_NAME
+
+
+def run_demo() -> RunResult:
+    """Serve the bundled article and scrape it into a fresh demo database (never the archive)."""
+    db_path = demo_db_path()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    with LocalSite({DEMO_ARTICLE_PATH: Page(demo_page())}) as site:
+        # A loopback site we serve ourselves needs no politeness delay.
+        return scrape(
+            site.url(DEMO_ARTICLE_PATH),
+            db=str(db_path),
+            command="demo",
+            settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+        )

@@ -1,0 +1,58 @@
+"""Scrapy settings for archiver: the one place crawl behaviour is configured.
+
+`scrapy.cfg` points here, so `scrapy crawl article -a url=URL` from the repo root uses the same
+settings as `archiver scrape URL`. Settings named ARCHIVER_* are ours; the rest are Scrapy's.
+"""
+
+from __future__ import annotations
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Say who we are; site operators can find us in their logs.
+USER_AGENT = f"archiver/{__version__} (article and comment archiver; Scrapy)"
+
+# Politeness by default: robots.txt obeyed, one request at a time per site, a delay that
+# AutoThrottle stretches when the site slows down.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# A one-off scrape should fail in seconds, not Scrapy's default three minutes.
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+# 404/410 reach the spider: a known article that answers them is marked gone, not forgotten.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+# Article pages with long threads can be large; refuse the absurd, warn on the big.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+# Scrapy 2.19 starts an HTTP remote-control server by default, and the telnet console listens
+# on a port: an unattended archiver needs neither.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "pipelines.dates.DateNormalizationPipeline": 300,
+    "pipelines.threads.ThreadPipeline": 400,
+    "pipelines.store.ArchiveStorePipeline": 800,
+}
+
+# --- archiver's own settings -------------------------------------------------------------
+# Database: a SQLite path or SQLAlchemy URL; None means $ARCHIVER_DB or <data home>/archive.sqlite3.
+ARCHIVER_DB = None
+# What the crawl_runs row records as the command and its arguments.
+ARCHIVER_RUN_COMMAND = "scrapy crawl"
+ARCHIVER_RUN_ARGUMENTS = None

@@ -1,0 +1,87 @@
+"""Persistence: each article with its whole thread into the archive, and the run's own row."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from archiver.config import describe_db, resolve_db_url
+from archiver.db.engine import make_engine, upgrade
+from archiver.db.store import ArchiveStore
+from archiver.items import ArticleItem, GoneItem
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveStorePipeline:
+    """Writes items through `ArchiveStore` and records the run in `crawl_runs`.
+
+    Settings: ARCHIVER_DB (path or URL; default $ARCHIVER_DB or the data home's archive),
+    ARCHIVER_RUN_COMMAND and ARCHIVER_RUN_ARGUMENTS (what the run row records).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.db_url = resolve_db_url(settings.get("ARCHIVER_DB"))
+        self.command = settings.get("ARCHIVER_RUN_COMMAND", "scrapy crawl")
+        self.arguments = settings.get("ARCHIVER_RUN_ARGUMENTS")
+        self.store: ArchiveStore | None = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveStorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        engine = make_engine(self.db_url)
+        upgrade(engine)  # writing command: schema upgrades happen here, under a lock
+        self.store = ArchiveStore(engine)
+        self.run_id = self.store.start_run(self.command, self.arguments)
+        self.stats.set_value("archiver/run_id", self.run_id)
+        self.stats.set_value("archiver/db", describe_db(self.db_url))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            result = self.store.store_article(item, self.run_id)
+            self.stats.inc_value("archiver/articles/stored")
+            self.stats.inc_value("archiver/articles/new", int(result.article_new))
+            self.stats.inc_value("archiver/articles/changed", int(result.article_changed))
+            self.stats.inc_value("archiver/comments/new", result.comments_new)
+            self.stats.inc_value("archiver/comments/changed", result.comments_changed)
+            self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            ids = self.stats.get_value("archiver/article_ids", [])
+            self.stats.set_value("archiver/article_ids", [*ids, result.article_id])
+        elif isinstance(item, GoneItem) and self.store.mark_gone(item.url, item.fetched_at):
+            self.stats.inc_value("archiver/articles/gone")
+        return item
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        errors = int(stats.get("log_count/ERROR", 0))
+        status = "interrupted" if reason != "finished" else "failed" if errors else "ok"
+        counts = {
+            "pages": stats.get("downloader/response_count", 0),
+            "articles_new": stats.get("archiver/articles/new", 0),
+            "articles_changed": stats.get("archiver/articles/changed", 0),
+            "comments_new": stats.get("archiver/comments/new", 0),
+            "comments_changed": stats.get("archiver/comments/changed", 0),
+            "comments_deleted": stats.get("archiver/comments/deleted", 0),
+            "errors": errors,
+        }
+        self.stats.set_value("archiver/status", status)
+        self.store.finish_run(
+            self.run_id, status=status, finish_reason=reason, counts=counts, stats=_jsonable(stats)
+        )
+        self.store.engine.dispose()
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(stats, default=str))

@@ -1,0 +1,35 @@
+"""Thread building: parents from depth order, display positions 1..N, identity keys."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+
+from archiver.items import ArticleItem
+from archiver.threads import build_thread
+
+logger = logging.getLogger(__name__)
+
+
+class ThreadPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ThreadPipeline:
+        return cls(crawler)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        report = build_thread(item.comments)
+        self.stats.inc_value("archiver/comments/extracted", report.comments)
+        if report.depth_fixes:
+            self.stats.inc_value("archiver/threads/depth_fixes", report.depth_fixes)
+            logger.warning(
+                "%s: %d comment depths jumped more than one level and were clamped",
+                item.fetched_url,
+                report.depth_fixes,
+            )
+        return item

@@ -1,0 +1,176 @@
+"""The `article` spider: one article page and every page of its comments, as one ArticleItem."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from archiver.extraction import PageExtract, extract_page
+from archiver.items import ArticleItem, CommentItem, GoneItem
+from archiver.profiles import load_profile
+from archiver.urls import canonical_url, site_domain
+
+logger = logging.getLogger(__name__)
+
+
+def validate_article_url(url: str | None) -> str:
+    """Checked before the crawl starts, so a bad argument fails with one clear line."""
+    if not url:
+        raise ValueError("the article spider needs a URL: -a url=https://example.jp/2021/12/post/")
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url.strip()
+
+
+class ThreadFetch:
+    """The comment pages of one article fetched so far, merged in page order when all are in."""
+
+    def __init__(self, item: ArticleItem) -> None:
+        self.item = item
+        self.pages: dict[int, list[CommentItem]] = {}
+        self.requested: set[int] = set()
+        self.pending = 0
+
+    def add(self, page: PageExtract) -> dict[int, str]:
+        """Record a parsed page; return the comment pages it links to that are not yet requested."""
+        self.pages[page.page_number] = page.comments
+        self.requested.add(page.page_number)
+        new = {n: u for n, u in page.comment_pages.items() if n not in self.requested}
+        self.requested.update(new)
+        self.pending += len(new)
+        return new
+
+    def merged(self) -> ArticleItem:
+        seen: set[str] = set()
+        comments = []
+        for number in sorted(self.pages):
+            for comment in self.pages[number]:
+                if comment.external_id is not None:
+                    if comment.external_id in seen:  # the same comment on two pages
+                        continue
+                    seen.add(comment.external_id)
+                comments.append(comment)
+        self.item.comments = comments
+        self.item.pages_fetched = len(self.pages)
+        return self.item
+
+
+class ArticleSpider(scrapy.Spider):
+    name = "article"
+
+    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.url = validate_article_url(url)
+
+    async def start(self):
+        yield scrapy.Request(
+            self.url, callback=self.parse_article, errback=self.article_failed, dont_filter=True
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        fetched_at = datetime.now(UTC)
+        if response.status in (404, 410):
+            self._error("gone", "%s answered %d", response.url, response.status)
+            yield GoneItem(url=response.url, status=response.status, fetched_at=fetched_at)
+            return
+        page = self._extract(response)
+        if page is None:
+            return
+        if not page.is_article:
+            self._error(
+                "not_article", "%s is not an article page (no article signal)", response.url
+            )
+            return
+        fields = page.article
+        item = ArticleItem(
+            url=canonical_url(response.url, fields.canonical),
+            fetched_url=response.url,
+            fetched_at=fetched_at,
+            domain=site_domain(response.url),
+            timezone=load_profile(site_domain(response.url)).timezone,
+            wp_post_id=fields.wp_post_id,
+            title=fields.title,
+            category=fields.category,
+            author=fields.author,
+            published_raw=fields.published_raw,
+            modified_raw=fields.modified_raw,
+            body_text=fields.body_text,
+            body_html=fields.body_html,
+            comment_count_shown=fields.comment_count_shown,
+            comment_markup=page.comment_markup,
+        )
+        if page.comment_markup is None and page.has_comment_signs:
+            self._error("unknown_markup", "%s: comment markup not recognized", response.url)
+            item.comments_complete = False
+        thread = ThreadFetch(item)
+        yield from self._follow(thread, page)
+
+    def parse_comment_page(self, response: Response, thread: ThreadFetch) -> Iterator[Any]:
+        thread.pending -= 1
+        page = self._extract(response) if response.status == 200 else None
+        if response.status != 200:
+            self._error("comment_page", "%s answered %d", response.url, response.status)
+        if page is None or page.comment_markup is None:
+            thread.item.comments_complete = False
+            if page is not None:
+                self._error("comment_page", "%s: no comments recognized", response.url)
+            yield from self._finish_if_done(thread)
+            return
+        yield from self._follow(thread, page)
+
+    def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
+        thread: ThreadFetch = failure.request.cb_kwargs["thread"]
+        thread.pending -= 1
+        thread.item.comments_complete = False
+        self._error("fetch", "cannot fetch %s: %s", failure.request.url, _reason(failure))
+        yield from self._finish_if_done(thread)
+
+    def article_failed(self, failure: Failure) -> None:
+        self._error("fetch", "cannot fetch %s: %s", failure.request.url, _reason(failure))
+
+    def _follow(self, thread: ThreadFetch, page: PageExtract) -> Iterator[Any]:
+        for _number, url in sorted(thread.add(page).items()):
+            yield scrapy.Request(
+                url,
+                callback=self.parse_comment_page,
+                errback=self.comment_page_failed,
+                cb_kwargs={"thread": thread},
+                dont_filter=True,  # pages are deduplicated by number; a dropped one would stall the thread
+            )
+        yield from self._finish_if_done(thread)
+
+    def _finish_if_done(self, thread: ThreadFetch) -> Iterator[ArticleItem]:
+        if thread.pending == 0:
+            yield thread.merged()
+
+    def _extract(self, response: Response) -> PageExtract | None:
+        if not isinstance(response, TextResponse):
+            self._error("not_html", "%s is not an HTML page", response.url)
+            return None
+        try:
+            return extract_page(
+                response.text, response.url, load_profile(site_domain(response.url))
+            )
+        except Exception:  # a parser bug must not end the crawl; the URL says where to look
+            logger.exception("cannot parse %s", response.url)
+            self.crawler.stats.inc_value("archiver/errors/parse")
+            return None
+
+    def _error(self, kind: str, message: str, *args: Any) -> None:
+        logger.error(message, *args)
+        self.crawler.stats.inc_value(f"archiver/errors/{kind}")
+
+
+def _reason(failure: Failure) -> str:
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return failure.getErrorMessage() or failure.type.__name__
