@@ -18,7 +18,9 @@ from archiver.demo import LocalSite, Page
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_FIXTURE = FIXTURES / "tcd" / "grandfleet-2021-12-23"
 ARTICLE_PATH = "/2021/12/23/russia-nato/"
-PG_ADMIN_URL = os.environ.get("ARCHIVER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "ARCHIVER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def require_service(name: str, reason: str) -> None:
@@ -73,7 +75,9 @@ def archiver_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "archiver"]
 
 
-def run_archiver(*args: str, home: Path, env: dict[str, str] | None = None, cwd: Path | None = None):
+def run_archiver(
+    *args: str, home: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+):
     """The real command, as a user runs it, with its own data home."""
     environment = {k: v for k, v in os.environ.items() if k != "ARCHIVER_DB"}
     environment.update({"ARCHIVER_HOME": str(home), **(env or {})})

@@ -51,7 +51,12 @@ def test_scrape_stores_the_seed_thread(seed_site, db_url, tmp_path):
     # The page's rel=canonical points at another site, so the fetched URL is the canonical one.
     assert article["url"] == seed_site.url(ARTICLE_PATH)
     run = query(db_url, "SELECT * FROM crawl_runs")[0]
-    assert (run["command"], run["status"], run["comments_new"], run["errors"]) == ("scrape", "ok", 34, 0)
+    assert (run["command"], run["status"], run["comments_new"], run["errors"]) == (
+        "scrape",
+        "ok",
+        34,
+        0,
+    )
 
 
 def test_rescrape_changes_only_seen_times(seed_site, db_url, tmp_path):

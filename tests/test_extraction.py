@@ -1,0 +1,85 @@
+"""Every saved page under tests/fixtures/ parses to the expected JSON beside it (pure: no network)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from archiver.dates import parse_date
+from archiver.extraction import extract_page
+from archiver.profiles import load_profile
+from archiver.threads import build_thread
+from tests.conftest import FIXTURES
+
+CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
+PAGE_URL = "http://127.0.0.1:8000/2021/12/23/article/"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_page_parses_to_expected(case: Path) -> None:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    page = extract_page(
+        (case / "page.html").read_text(encoding="utf-8"), PAGE_URL, load_profile("x")
+    )
+
+    assert page.is_article
+    article = expected["article"]
+    assert page.article.title == article["title"]
+    assert page.article.category == article["category"]
+    assert page.article.wp_post_id == article["wp_post_id"]
+    assert page.article.comment_count_shown == article["comment_count_shown"]
+    published = parse_date(page.article.published_raw)
+    assert published.utc == datetime.fromisoformat(article["published_at"])
+
+    comments = [c for c in page.comments if c.kind == "comment"]
+    build_thread(comments)
+    assert len(comments) == article["comment_count"]
+    by_key = {c.key: c for c in comments}
+    for got, want in zip(comments, expected["comments"], strict=True):
+        where = f"comment at position {want['position']}"
+        parent = by_key[got.parent_key].position if got.parent_key else None
+        assert got.position == want["position"], where
+        assert got.depth == want["depth"], f"{where}: depth"
+        assert parent == want["parent_position"], f"{where}: parent"
+        assert got.author == want["author"], f"{where}: author"
+        assert got.posted_raw == want["posted_raw"], f"{where}: posted_raw"
+        assert str(parse_date(got.posted_raw).local_date) == want["posted_on"], f"{where}: date"
+        assert got.body_text == want["body_text"], f"{where}: body_text"
+        assert got.votes == want["votes"], f"{where}: votes"
+        assert got.external_id and got.external_id.isdigit(), f"{where}: site id"
+
+
+def test_page_without_article_signal_is_not_an_article() -> None:
+    html = "<html><body><h1>会社概要</h1><p>本文</p></body></html>"
+    assert not extract_page(html, PAGE_URL, load_profile("x")).is_article
+
+
+def test_article_with_unknown_comment_markup_is_flagged() -> None:
+    html = (
+        '<html><head><meta property="og:type" content="article"></head><body>'
+        '<h1 class="entry-title">題</h1><div class="entry-content"><p>本文</p></div>'
+        '<div id="comments"><div class="cmt">知らない形式</div></div></body></html>'
+    )
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.is_article and page.comment_markup is None and page.has_comment_signs
+    assert page.article.body_text == "本文"
+
+
+def test_comment_pages_are_found_and_numbered() -> None:
+    html = (
+        '<html><head><meta property="og:type" content="article"></head><body>'
+        '<div class="nav-links"><a class="page-numbers" href="/a/comment-page-1/#comments">1</a>'
+        '<span class="page-numbers current">2</span>'
+        '<a class="page-numbers" href="/a/comment-page-3/#comments">3</a>'
+        '<a href="/a/?replytocom=5#respond">返信</a></div></body></html>'
+    )
+    page = extract_page(html, "http://127.0.0.1:8000/a/", load_profile("x"))
+    assert page.page_number == 2
+    assert page.comment_pages == {
+        1: "http://127.0.0.1:8000/a/comment-page-1/",
+        2: "http://127.0.0.1:8000/a/",
+        3: "http://127.0.0.1:8000/a/comment-page-3/",
+    }
