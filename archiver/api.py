@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from archiver import settings as archiver_settings
@@ -32,7 +33,8 @@ class RunResult:
 
     run_id: int | None
     status: str  # ok | failed | interrupted
-    db: str
+    db: str  # what a summary prints: absolute path, or URL without password
+    db_url: URL
     errors: int
     stats: dict[str, Any]
     articles: list[ArticleSummary] = field(default_factory=list)
@@ -79,6 +81,7 @@ def scrape(
         run_id=stats.get("archiver/run_id"),
         status=stats.get("archiver/status", "failed"),
         db=describe_db(db_url),
+        db_url=db_url,
         errors=int(stats.get("log_count/ERROR", 0)),
         stats=stats,
     )
@@ -89,7 +92,44 @@ def scrape(
     return result
 
 
-def summarize_articles(db: Any, article_ids: list[int]) -> list[ArticleSummary]:
+@dataclass
+class ThreadLine:
+    position: int
+    depth: int
+    author: str
+    posted_on: Any
+    votes: int | None
+    body_text: str
+
+
+def thread_lines(db: str | URL, article_id: int, limit: int | None = None) -> list[ThreadLine]:
+    """A stored thread in display order (present comments only)."""
+    engine = make_engine(resolve_db_url(db) if isinstance(db, str) else db)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(
+                    Comment.position,
+                    Comment.depth,
+                    Comment.author,
+                    Comment.posted_on,
+                    Comment.votes,
+                    Comment.body_text,
+                )
+                .where(
+                    Comment.article_id == article_id,
+                    Comment.kind == "comment",
+                    Comment.deleted_at.is_(None),
+                )
+                .order_by(Comment.position)
+                .limit(limit)
+            ).all()
+    finally:
+        engine.dispose()
+    return [ThreadLine(*row) for row in rows]
+
+
+def summarize_articles(db: str | URL, article_ids: list[int]) -> list[ArticleSummary]:
     engine = make_engine(resolve_db_url(db) if isinstance(db, str) else db)
     present = (Comment.deleted_at.is_(None)) & (Comment.kind == "comment")
     try:

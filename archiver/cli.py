@@ -177,6 +177,19 @@ def print_summary(result: RunResult) -> None:
 
 
 def print_demo_next_steps(result: RunResult) -> None:
+    from archiver.api import thread_lines
+
+    article = result.articles[0]
+    console.print()
+    console.print("The start of the stored thread (position, author, date, votes):")
+    for line in thread_lines(result.db_url, article.id, limit=8):
+        first_line = line.body_text.splitlines()[0] if line.body_text else ""
+        votes = "-" if line.votes is None else line.votes
+        console.print(
+            f"  {line.position:>3} {'  ' * (line.depth - 1)}{escape(line.author or '(no name)')} "
+            f"{line.posted_on} {escape(f'[{votes}]')} {escape(first_line[:28])}"
+        )
+    console.print(f"  … {article.comments - 8} more")
     console.print()
     console.print("Next, ask the archive something, e.g. the thread as a tree:")
     console.print(

@@ -1,0 +1,110 @@
+"""Threads over several comment pages, and what a second visit keeps when a thread changed."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import lxml.html
+
+from archiver.demo import LocalSite, Page
+from tests.archive_reader import query, thread_rows
+from tests.conftest import SEED_FIXTURE, run_archiver
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+EXPECTED = json.loads((SEED_FIXTURE / "expected.json").read_text(encoding="utf-8"))
+ARTICLE = "/2021/12/23/paged/"
+
+
+def seed_tree() -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((SEED_FIXTURE / "page.html").read_bytes())
+
+
+def with_threads(tree, keep: range, pager: str | None = None) -> bytes:
+    """The seed page showing only top-level threads `keep` (0-based), with a comment pager."""
+    page = copy.deepcopy(tree)
+    comment_list = page.get_element_by_id("comments")
+    for index, li in enumerate(list(comment_list)):
+        if index not in keep:
+            comment_list.remove(li)
+    if pager:
+        comment_list.addnext(lxml.html.fragment_fromstring(pager))
+    return lxml.html.tostring(page, encoding="utf-8")
+
+
+def test_every_comment_page_is_fetched_and_merged_in_order(tmp_path) -> None:
+    tree = seed_tree()
+    # WordPress's default: the article URL shows the last comment page (here 2 of 2).
+    nav = '<div class="nav-links">{}</div>'
+    page1 = with_threads(
+        tree,
+        range(0, 6),
+        nav.format(
+            f'<span class="page-numbers current">1</span><a class="page-numbers" href="{ARTICLE}">2</a>'
+        ),
+    )
+    page2 = with_threads(
+        tree,
+        range(6, 12),
+        nav.format(
+            f'<a class="page-numbers" href="{ARTICLE}comment-page-1/#comments">1</a><span class="page-numbers current">2</span>'
+        ),
+    )
+    pages = {ARTICLE: Page(page2), f"{ARTICLE}comment-page-1/": Page(page1)}
+    db = str(tmp_path / "a.sqlite3")
+    with LocalSite(pages) as site:
+        result = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+        assert site.requests[f"{ARTICLE}comment-page-1/"] == 1
+
+    assert result.returncode == 0, result.stderr
+    rows = thread_rows(db)
+    assert [r["position"] for r in rows] == list(range(1, 35))
+    for row, want in zip(rows, EXPECTED["comments"], strict=True):
+        assert (row["depth"], row["parent_position"], row["body_text"]) == (
+            want["depth"], want["parent_position"], want["body_text"],
+        ), f"comment {want['position']}"  # fmt: skip
+    assert query(db, "SELECT comment_count FROM articles")[0]["comment_count"] == 34
+
+
+def test_second_visit_keeps_history_and_deletions(tmp_path) -> None:
+    tree = seed_tree()
+    changed = copy.deepcopy(tree)
+    first_comment = changed.get_element_by_id("comment-170401")
+    first_comment.cssselect(".count-box")[0].set("data-ulike-counter-value", "9")
+    first_comment.cssselect(".count-box")[0].text = "9"
+    body = first_comment.cssselect(".c-comment__item-body p")[0]
+    body.text = "編集済み:" + body.text
+    last = changed.get_element_by_id("comment-170434")
+    last.getparent().remove(last)
+    pages = {ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}
+    db = str(tmp_path / "a.sqlite3")
+    with LocalSite(pages) as site:
+        assert (
+            run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path).returncode
+            == 0
+        )
+        before = {r["external_id"]: r for r in thread_rows(db)}
+        site.pages[ARTICLE] = Page(lxml.html.tostring(changed, encoding="utf-8"))
+        second = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+
+    assert second.returncode == 0, second.stderr
+    after = {r["external_id"]: r for r in thread_rows(db)}
+    assert set(after) == set(before)  # nothing is ever deleted
+    assert after["170434"]["position"] == before["170434"]["position"]
+    history = query(db, "SELECT * FROM comment_history ORDER BY id")
+    changes = {(h["comment_id"], h["change"]) for h in history}
+    assert changes == {
+        (after["170401"]["id"], "votes+body"),
+        (after["170434"]["id"], "deleted"),
+    }
+    edit = next(h for h in history if h["change"] == "votes+body")
+    assert (edit["votes_before"], edit["votes"]) == (8, 9)
+    assert edit["body_text"].startswith("編集済み:") and not edit["body_text_before"].startswith(
+        "編集済み:"
+    )
+    assert query(db, "SELECT deleted_at FROM comments WHERE external_id = '170434'")[0][
+        "deleted_at"
+    ]
+    assert query(db, "SELECT comment_count FROM articles")[0]["comment_count"] == 33
+    run = query(db, "SELECT comments_changed, comments_deleted FROM crawl_runs ORDER BY id DESC")[0]
+    assert run == {"comments_changed": 1, "comments_deleted": 1}
