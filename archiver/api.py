@@ -7,24 +7,12 @@ from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy import func, select
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session
 
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url
-from archiver.db.engine import make_engine
-from archiver.db.models import Article, Comment
+from archiver.db.queries import ArticleSummary, article_summaries
 from spiders.article import ArticleSpider, validate_article_url
-
-
-@dataclass
-class ArticleSummary:
-    id: int
-    url: str
-    title: str | None
-    comments: int
-    max_depth: int
 
 
 @dataclass
@@ -86,67 +74,7 @@ def scrape(
         stats=stats,
     )
     if stats.get("archiver/article_ids"):
-        result.articles = summarize_articles(db_url, stats["archiver/article_ids"])
+        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
     if not result.articles and result.status == "ok":
         result.status = "failed"  # nothing stored is never a success for a scrape
     return result
-
-
-@dataclass
-class ThreadLine:
-    position: int
-    depth: int
-    author: str
-    posted_on: Any
-    votes: int | None
-    body_text: str
-
-
-def thread_lines(db: str | URL, article_id: int, limit: int | None = None) -> list[ThreadLine]:
-    """A stored thread in display order (present comments only)."""
-    engine = make_engine(resolve_db_url(db) if isinstance(db, str) else db)
-    try:
-        with Session(engine) as session:
-            rows = session.execute(
-                select(
-                    Comment.position,
-                    Comment.depth,
-                    Comment.author,
-                    Comment.posted_on,
-                    Comment.votes,
-                    Comment.body_text,
-                )
-                .where(
-                    Comment.article_id == article_id,
-                    Comment.kind == "comment",
-                    Comment.deleted_at.is_(None),
-                )
-                .order_by(Comment.position)
-                .limit(limit)
-            ).all()
-    finally:
-        engine.dispose()
-    return [ThreadLine(*row) for row in rows]
-
-
-def summarize_articles(db: str | URL, article_ids: list[int]) -> list[ArticleSummary]:
-    engine = make_engine(resolve_db_url(db) if isinstance(db, str) else db)
-    present = (Comment.deleted_at.is_(None)) & (Comment.kind == "comment")
-    try:
-        with Session(engine) as session:
-            rows = session.execute(
-                select(
-                    Article.id,
-                    Article.url,
-                    Article.title,
-                    func.count(Comment.id).filter(present),
-                    func.coalesce(func.max(Comment.depth).filter(present), 0),
-                )
-                .outerjoin(Comment, Comment.article_id == Article.id)
-                .where(Article.id.in_(article_ids))
-                .group_by(Article.id)
-                .order_by(Article.id)
-            ).all()
-    finally:
-        engine.dispose()
-    return [ArticleSummary(*row) for row in rows]

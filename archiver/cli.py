@@ -177,7 +177,7 @@ def print_summary(result: RunResult) -> None:
 
 
 def print_demo_next_steps(result: RunResult) -> None:
-    from archiver.api import thread_lines
+    from archiver.db.queries import thread_lines
 
     article = result.articles[0]
     console.print()

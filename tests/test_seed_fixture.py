@@ -42,6 +42,8 @@ def test_expected_json_matches_the_seed_counts() -> None:
 
 
 def test_demo_serves_the_fixture_page() -> None:
+    # One copy: the fixture links to the page the demo ships.
+    assert (SEED_FIXTURE / "page.html").is_symlink()
     assert demo_page() == (SEED_FIXTURE / "page.html").read_bytes()
 
 
