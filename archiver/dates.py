@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PRECISIONS = ("day", "hour", "minute", "second")
@@ -80,6 +80,13 @@ _RELATIVE_UNITS = {
     "週間": ("day", timedelta(weeks=1)),
     "週": ("day", timedelta(weeks=1)),
 }
+_RELATIVE_EN = re.compile(
+    r"(?P<n>\d+|an?)\s*(?P<unit>second|sec|minute|min|hour|hr|day|week)s?\s+ago", re.IGNORECASE
+)
+_RELATIVE_EN_UNITS = {
+    "second": "秒", "sec": "秒", "minute": "分", "min": "分", "hour": "時間", "hr": "時間",
+    "day": "日", "week": "週",
+}  # fmt: skip
 _NAMED_DAYS = {
     "一昨日": 2,
     "おととい": 2,
@@ -88,11 +95,12 @@ _NAMED_DAYS = {
     "今日": 0,
     "きょう": 0,
     "本日": 0,
+    "yesterday": 1,
+    "today": 0,
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDate:
+class ParsedDate(NamedTuple):
     """A date as stored: UTC instant (local midnight for day precision), local date, precision."""
 
     utc: datetime
@@ -100,6 +108,10 @@ class ParsedDate:
     precision: str
     raw: str
     future: bool = False
+
+
+# An absolute form that names an impossible date (2月30日, 平成31年5月1日): no date, and no guess.
+_INVALID = ("invalid",)
 
 
 def parse_date(
@@ -115,25 +127,32 @@ def parse_date(
     `reference` is the earliest plausible date, used to give a year-less `1月2日` its year.
     Returns None when the text holds no valid date; never raises on any text.
     """
-    if not text or not isinstance(text, str):
-        return None
-    try:
-        zone = _zone(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not text or not isinstance(text, str) or not isinstance(tz, str):
         return None
     now = _as_utc(now) if now is not None else datetime.now(UTC)
     try:
-        normalized = unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
-        result = _fast_path(normalized, zone, now, reference) or _fallback(normalized, zone, now)
-    except (ValueError, OverflowError, TypeError, ArithmeticError):
+        result = _absolute(text, tz)
+        if result is None:  # not an absolute form: what it means depends on now and reference
+            zone = _zone(tz)
+            normalized = _normalize(text)
+            result = _relative_forms(normalized, zone, now, reference) or _fallback(
+                normalized, zone, now
+            )
+    except (ValueError, OverflowError, TypeError, ArithmeticError, ZoneInfoNotFoundError):
         return None
-    if result is None:
+    if result is None or result is _INVALID:
         return None
     utc, local, precision = result
-    return ParsedDate(utc, local, precision, text, future=utc > now + timedelta(days=1))
+    return ParsedDate(utc, local, precision, text, utc > now + _ONE_DAY)
+
+
+_ONE_DAY = timedelta(days=1)
+_MIDNIGHT = time()
 
 
 def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:
+        return value
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -142,65 +161,79 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _fast_path(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | None:
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
+
+
+@lru_cache(maxsize=8192)
+def _absolute(text: str, tz: str) -> tuple | None:
+    """Forms that name a full date, whatever the fetch time; cached, since threads repeat them.
+
+    Returns (utc, local_date, precision), `_INVALID` for an impossible date, None for other text.
+    """
+    normalized = _normalize(text)
     for pattern in (_YMD_JA, _YMD_NUM, _MDY_EN, _DMY_EN):
-        match = pattern.search(text)
+        match = pattern.search(normalized)
         if match:
-            day = _calendar_date(match)
-            return _with_time(day, text[match.end() :], zone) if day else None
+            try:
+                return _with_time(_calendar_date(match), normalized[match.end() :], _zone(tz))
+            except ValueError:
+                return _INVALID
+    return None
+
+
+def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | None:
     match = _MD_JA.search(text)
     if match:
         day = _yearless(int(match["month"]), int(match["day"]), zone, now, reference)
-        return _with_time(day, text[match.end() :], zone) if day else None
+        return _with_time(day, text[match.end() :], zone)
     return _relative(text, zone, now)
 
 
-def _calendar_date(match: re.Match) -> date | None:
+def _calendar_date(match: re.Match) -> date:
     groups = match.groupdict()
     month = MONTHS[groups["mname"][:3].lower()] if groups.get("mname") else int(groups["month"])
     day_of_month = int(groups["day"])
     if groups.get("era"):
         era = groups["era"]
         era_year = 1 if groups["eyear"] == "元" else int(groups["eyear"])
-        if era_year < 1:
-            return None
         result = date(ERAS[era] + era_year, month, day_of_month)
-        if result < ERA_STARTS[era] or result > ERA_ENDS.get(era, date.max):
-            return None
+        if era_year < 1 or not ERA_STARTS[era] <= result <= ERA_ENDS.get(era, date.max):
+            raise ValueError(f"no such day in {era}")
         return result
     return date(int(groups["year"]), month, day_of_month)
 
 
-def _yearless(month: int, day_of_month: int, zone, now: datetime, reference) -> date | None:
-    """First year on or after `reference` whose date is not after `now` (SPEC: dates)."""
+def _yearless(month: int, day_of_month: int, zone, now: datetime, reference) -> date:
+    """First year on or after `reference` whose date is not after `now` (SPEC: dates);
+    without a reference, the latest such date not after `now`."""
     today = now.astimezone(zone).date()
+    if reference is None:
+        for year in range(today.year, today.year - 8, -1):  # Feb 29 may be years back
+            candidate = _valid_date(year, month, day_of_month)
+            if candidate and candidate <= today:
+                return candidate
+        raise ValueError("no such day")
     if isinstance(reference, datetime):
-        ref = reference.astimezone(zone).date() if reference.tzinfo else reference.date()
-    else:
-        ref = reference
-    year = ref.year if ref else today.year
-    candidate = None
-    for offset in range(0, 9):  # Feb 29 may need a few years
-        try:
-            candidate = date(year + offset, month, day_of_month)
-        except ValueError:
-            continue
-        if ref is None or candidate >= ref:
-            break
-    if candidate is None:
+        reference = reference.astimezone(zone).date() if reference.tzinfo else reference.date()
+    for year in range(reference.year, reference.year + 9):
+        candidate = _valid_date(year, month, day_of_month)
+        if candidate and candidate >= reference:
+            return candidate
+    raise ValueError("no such day")
+
+
+def _valid_date(year: int, month: int, day_of_month: int) -> date | None:
+    try:
+        return date(year, month, day_of_month)
+    except ValueError:
         return None
-    if ref is None and candidate > today:
-        try:
-            candidate = candidate.replace(year=candidate.year - 1)
-        except ValueError:
-            return None
-    return candidate
 
 
 def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
-    match = _TIME.match(rest)
-    if not match:
-        return _instant(datetime.combine(day, time()), zone, "day")
+    match = _TIME.match(rest) if rest else None
+    if not match:  # day precision: local midnight
+        return datetime.combine(day, _MIDNIGHT, zone).astimezone(UTC), day, "day"
     hour = int(match["hour"])
     marker = match["ampm_ja"] or (match["ampm"] or "").replace(".", "").lower()
     if marker:
@@ -234,25 +267,30 @@ def _offset(text: str) -> timezone:
 
 
 def _instant(local: datetime, zone, precision: str, keep_local: ZoneInfo | None = None) -> tuple:
-    aware = local.replace(tzinfo=zone)
-    utc = aware.astimezone(UTC)
+    utc = local.replace(tzinfo=zone).astimezone(UTC)
     local_date = utc.astimezone(keep_local).date() if keep_local else local.date()
     return utc, local_date, precision
 
 
 def _relative(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     local_now = now.astimezone(zone)
+    lowered = text.lower()
     for word, days in _NAMED_DAYS.items():
-        if word in text:
+        if word in lowered:
             day = local_now.date() - timedelta(days=days)
-            rest = text[text.index(word) + len(word) :]
+            rest = text[lowered.index(word) + len(word) :]
             return _with_time(day, rest, zone)
     if "たった今" in text or "今さっき" in text:
         return _truncate(local_now, "minute", zone)
     match = _RELATIVE.search(text)
-    if not match:
-        return None
-    n, unit = int(match["n"]), match["unit"]
+    if match:
+        n, unit = int(match["n"]), match["unit"]
+    else:
+        match = _RELATIVE_EN.search(text)
+        if not match:
+            return None
+        n = 1 if match["n"].lower() in ("a", "an") else int(match["n"])
+        unit = _RELATIVE_EN_UNITS[match["unit"].lower()]
     if unit == "年":
         day = local_now.date().replace(year=local_now.year - n)
         return _instant(datetime.combine(day, time()), zone, "day")
@@ -284,8 +322,8 @@ def _truncate(local: datetime, precision: str, zone: ZoneInfo) -> tuple:
 
 
 def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
-    """The long tail: dateparser, only for text with a digit (it guesses wildly on words)."""
-    if not any(ch.isdigit() for ch in text):
+    """The long tail: dateparser, only for short text with a digit (it guesses wildly on words)."""
+    if len(text) > 64 or not any(ch.isdigit() for ch in text):
         return None
     # Lazy: 0.15 s to import. RELATIVE_BASE is the fetch time, so a parser per call (rare path).
     from dateparser.date import DateDataParser
@@ -302,6 +340,8 @@ def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     if data is None or data.date_obj is None or data.period not in ("day", "time"):
         return None
     value = data.date_obj
+    if not 1900 <= value.year <= now.year + 1:  # a guess from stray numbers, not a date
+        return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     local = value.astimezone(zone).replace(tzinfo=None)

@@ -108,3 +108,29 @@ def test_second_visit_keeps_history_and_deletions(tmp_path) -> None:
     assert query(db, "SELECT comment_count FROM articles")[0]["comment_count"] == 33
     run = query(db, "SELECT comments_changed, comments_deleted FROM crawl_runs ORDER BY id DESC")[0]
     assert run == {"comments_changed": 1, "comments_deleted": 1}
+
+
+def test_unreadable_dates_keep_their_text_and_fail_the_run(tmp_path) -> None:
+    tree = seed_tree()
+    for comment_id in ("comment-170401", "comment-170402"):
+        tree.get_element_by_id(comment_id).cssselect("time")[0].text = "先日の夕方"
+    db = str(tmp_path / "a.sqlite3")
+    with LocalSite({ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}) as site:
+        result = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+
+    assert result.returncode == 1  # stored, but the run had errors
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and "cannot read comment date" in errors[0]  # once per URL
+    assert site.url(ARTICLE) in errors[0]
+    rows = {r["external_id"]: r for r in thread_rows(db)}
+    assert len(rows) == 34
+    unread = rows["170401"]
+    assert unread["posted_raw"] == "先日の夕方"
+    assert (unread["posted_at"], unread["posted_on"], unread["posted_precision"]) == (
+        None,
+        None,
+        None,
+    )
+    stats = query(db, "SELECT stats, status FROM crawl_runs")[0]
+    assert stats["status"] == "failed"
+    assert json.loads(stats["stats"])["archiver/dates/unparsed"] == 2
