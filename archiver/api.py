@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url
+from archiver.db.engine import open_archive
 from archiver.db.queries import ArticleSummary, article_summaries
 from spiders.article import ArticleSpider, validate_article_url
 
@@ -43,10 +44,12 @@ def scrape(
 
     `db` is a SQLite path or SQLAlchemy URL (default: $ARCHIVER_DB, else the data home's
     archive.sqlite3); `settings` override Scrapy/archiver settings for this run.
-    Raises ValueError for a URL that cannot be an article URL; every other problem is in the result.
+    Raises ValueError for a URL that cannot be an article URL and ArchiveUnavailable when the
+    database cannot be opened; every other problem is in the result.
     """
     url = validate_article_url(url)
     db_url = resolve_db_url(db)
+    open_archive(db_url).dispose()  # fail before fetching anything when the archive is unusable
     crawl_settings = Settings()
     crawl_settings.setmodule(archiver_settings, priority="project")
     crawl_settings.update(

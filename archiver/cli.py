@@ -13,6 +13,7 @@ from rich.markup import escape
 from archiver import __version__
 from archiver.api import RunResult
 from archiver.api import scrape as api_scrape
+from archiver.db.engine import ArchiveUnavailable
 
 console = Console(highlight=False, soft_wrap=True)
 # Loggers whose errors another message already reports (our errback says why a fetch failed).
@@ -109,6 +110,8 @@ def scrape(url: str, db: str | None, overrides: tuple[str, ...]) -> None:
         result = api_scrape(url, db=db, settings=parse_settings(overrides))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    except ArchiveUnavailable as error:
+        fail(str(error))
     print_summary(result)
     sys.exit(result.exit_code)
 
@@ -147,13 +150,20 @@ def db_upgrade(db: str | None) -> None:
         archiver db upgrade --db postgresql://archiver@127.0.0.1/archive
     """
     from archiver.config import describe_db, resolve_db_url
-    from archiver.db.engine import head_revision, make_engine, upgrade
+    from archiver.db.engine import head_revision, open_archive
 
     url = resolve_db_url(db)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    try:
+        open_archive(url).dispose()
+    except ArchiveUnavailable as error:
+        fail(str(error))
     console.print(f"schema at revision {head_revision()}: {escape(describe_db(url))}")
+
+
+def fail(message: str) -> None:
+    """A library error as one line and exit code 1, never a traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 def print_summary(result: RunResult) -> None:

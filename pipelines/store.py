@@ -10,7 +10,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from archiver.config import describe_db, resolve_db_url
-from archiver.db.engine import make_engine, upgrade
+from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, GoneItem
 
@@ -39,9 +39,8 @@ class ArchiveStorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        engine = make_engine(self.db_url)
-        upgrade(engine)  # writing command: schema upgrades happen here, under a lock
-        self.store = ArchiveStore(engine)
+        # A writing command: the schema is upgraded here, under a lock, if it is behind.
+        self.store = ArchiveStore(open_archive(self.db_url))
         self.run_id = self.store.start_run(self.command, self.arguments)
         self.stats.set_value("archiver/run_id", self.run_id)
         self.stats.set_value("archiver/db", describe_db(self.db_url))

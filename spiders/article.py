@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver.extraction import PageExtract, extract_page
@@ -152,8 +152,11 @@ class ArticleSpider(scrapy.Spider):
             yield thread.merged()
 
     def _extract(self, response: Response) -> PageExtract | None:
-        if not isinstance(response, TextResponse):
-            self._error("not_html", "%s is not an HTML page", response.url)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or (
+            not isinstance(response, HtmlResponse) and "html" not in content_type
+        ):
+            self._error("not_html", "%s is not an HTML page (%s)", response.url, content_type)
             return None
         try:
             return extract_page(

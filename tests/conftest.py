@@ -61,10 +61,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def seed_site() -> Iterator[LocalSite]:
-    """The seed fixture page on 127.0.0.1, with a page that is no article."""
+    """The seed fixture page on 127.0.0.1, with pages that are no article or fail."""
     pages = {
         ARTICLE_PATH: Page((SEED_FIXTURE / "page.html").read_bytes()),
         "/about/": Page("<html><body><h1>About</h1><p>会社概要</p></body></html>".encode()),
+        "/broken/": Page(b"<html><body>Service Unavailable</body></html>", 503),
+        "/file.pdf": Page(b"%PDF-1.4 not a page", content_type="application/pdf"),
     }
     with LocalSite(pages) as site:
         yield site

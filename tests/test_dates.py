@@ -40,7 +40,7 @@ def load_cases() -> list[Case]:
         if not line or line.startswith("#"):
             continue
         text, local, precision, utc, *rest = line.split("\t")
-        tz, now, reference = (rest + ["", "", ""])[:3]
+        tz, now, reference = ([*rest, "", "", ""])[:3]
         cases.append(
             Case(
                 text=text,

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archiver.dates import parse_date
 from archiver.extraction import extract_page
@@ -83,3 +85,20 @@ def test_comment_pages_are_found_and_numbered() -> None:
         2: "http://127.0.0.1:8000/a/",
         3: "http://127.0.0.1:8000/a/comment-page-3/",
     }
+
+
+TAGS = st.sampled_from(
+    ["<li class='comment depth-2 c-comment__list-item' id='comment-1'>", "</li>",
+     "<ol id='comments' class='c-comment__list'>", "</ol>", "<ol class='children'>",
+     "<div class='c-comment__item-body'>", "</div>", "<br>", "<p>", "</p>",
+     "<time class='c-comment__item-date'>", "</time>", "<meta property='og:type' content='article'>",
+     "<span class='count-box' data-ulike-counter-value='+x'>", "<a href='?cpage=2'>", "</a>",
+     "<!--", "-->", "<script>", "&#0;", "&amp;", "\x00"]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(TAGS, st.text(max_size=12)), max_size=40))
+def test_extraction_never_raises_on_junk(parts: list[str]) -> None:
+    page = extract_page("".join(parts), PAGE_URL, load_profile("x"))
+    if page.comments:
+        build_thread(page.comments)

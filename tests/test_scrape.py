@@ -91,7 +91,12 @@ def test_rescrape_changes_only_seen_times(seed_site, db_url, tmp_path):
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/missing/", "answered 404"), ("/about/", "is not an article page")],
+    [
+        ("/missing/", "answered 404"),
+        ("/about/", "is not an article page"),
+        ("/broken/", "HTTP 503"),
+        ("/file.pdf", "is not an HTML page"),
+    ],
 )
 def test_bad_pages_fail_with_one_line_and_touch_nothing(seed_site, db_url, tmp_path, path, message):
     assert scrape(seed_site.url(ARTICLE_PATH), db_url, tmp_path).returncode == 0
@@ -122,6 +127,16 @@ def test_unreachable_url_fails_with_one_line(tmp_path):
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith("error: cannot fetch") and url in errors[0]
     assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 0
+
+
+def test_unusable_database_fails_before_fetching(seed_site, tmp_path):
+    result = scrape(seed_site.url(ARTICLE_PATH), "/proc/no-such-dir/a.sqlite3", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: cannot open the archive /proc/no-such-dir/a.sqlite3: "
+        "[Errno 2] No such file or directory: '/proc/no-such-dir'"
+    ]
+    assert seed_site.requests == {}
 
 
 def test_not_a_url_is_a_usage_error(tmp_path):

@@ -16,12 +16,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Any fixed 64-bit key: PostgreSQL advisory lock held while the schema is upgraded.
 PG_SCHEMA_LOCK = 0x61726368697665
+
+
+class ArchiveUnavailable(RuntimeError):
+    """The archive database cannot be opened or written (bad URL, no server, no permission)."""
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -36,6 +41,22 @@ def make_engine(url: URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def open_archive(url: URL) -> Engine:
+    """An engine on an archive whose schema is current, for a writing command.
+
+    Fails early with one clear message, before any page is fetched.
+    """
+    from archiver.config import describe_db
+
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
