@@ -32,9 +32,10 @@ def with_threads(tree, keep: range, pager: str | None = None) -> bytes:
     return lxml.html.tostring(page, encoding="utf-8")
 
 
-def test_every_comment_page_is_fetched_and_merged_in_order(tmp_path) -> None:
+def two_comment_pages() -> dict[str, Page]:
+    """The seed thread split over two comment pages; the article URL shows the last one,
+    as WordPress does by default."""
     tree = seed_tree()
-    # WordPress's default: the article URL shows the last comment page (here 2 of 2).
     nav = '<div class="nav-links">{}</div>'
     page1 = with_threads(
         tree,
@@ -50,7 +51,11 @@ def test_every_comment_page_is_fetched_and_merged_in_order(tmp_path) -> None:
             f'<a class="page-numbers" href="{ARTICLE}comment-page-1/#comments">1</a><span class="page-numbers current">2</span>'
         ),
     )
-    pages = {ARTICLE: Page(page2), f"{ARTICLE}comment-page-1/": Page(page1)}
+    return {ARTICLE: Page(page2), f"{ARTICLE}comment-page-1/": Page(page1)}
+
+
+def test_every_comment_page_is_fetched_and_merged_in_order(tmp_path) -> None:
+    pages = two_comment_pages()
     db = str(tmp_path / "a.sqlite3")
     with LocalSite(pages) as site:
         result = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
@@ -134,3 +139,25 @@ def test_unreadable_dates_keep_their_text_and_fail_the_run(tmp_path) -> None:
     stats = query(db, "SELECT stats, status FROM crawl_runs")[0]
     assert stats["status"] == "failed"
     assert json.loads(stats["stats"])["archiver/dates/unparsed"] == 2
+
+
+def test_an_incomplete_fetch_deletes_and_renumbers_nothing(tmp_path) -> None:
+    pages = two_comment_pages()
+    db = str(tmp_path / "a.sqlite3")
+    with LocalSite(pages) as site:
+        assert (
+            run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path).returncode
+            == 0
+        )
+        before = {r["external_id"]: r for r in thread_rows(db)}
+        site.pages[f"{ARTICLE}comment-page-1/"] = Page(b"<html>busy</html>", 503)
+        second = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+
+    assert second.returncode == 1
+    assert "comment-page-1/" in second.stderr and "HTTP 503" in second.stderr
+    after = {r["external_id"]: r for r in thread_rows(db)}
+    assert query(db, "SELECT count(*) AS n FROM comments WHERE deleted_at IS NOT NULL")[0]["n"] == 0
+    assert {k: r["position"] for k, r in after.items()} == {
+        k: r["position"] for k, r in before.items()
+    }
+    assert query(db, "SELECT status FROM crawl_runs ORDER BY id DESC")[0]["status"] == "failed"

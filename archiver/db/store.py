@@ -242,8 +242,10 @@ class ThreadWriter:
             row.parent_id = parent_id
         if row.depth != comment.depth:
             row.depth = comment.depth
-        if row.position != comment.position:
-            row.position = comment.position
+        # Positions number the latest complete fetch (SPEC); a partial one numbers nothing.
+        position = comment.position if self.item.comments_complete else None
+        if row.position != position:
+            row.position = position
 
     def _history(self, row: Comment, changes: list[str], new: CommentItem | None = None) -> None:
         self.session.add(
