@@ -104,6 +104,7 @@ def scrape(url: str, db: str | None, overrides: tuple[str, ...]) -> None:
 
     Example:
 
+    \b
         archiver scrape https://grandfleet.info/european-region/some-article/ --db data/gf.sqlite3
     """
     try:
@@ -124,6 +125,7 @@ def demo() -> None:
 
     Example:
 
+    \b
         archiver demo && sqlite3 data/demo.sqlite3 "SELECT depth, count(*) FROM comments GROUP BY depth"
     """
     from archiver.demo import run_demo
@@ -147,6 +149,7 @@ def db_upgrade(db: str | None) -> None:
 
     Example:
 
+    \b
         archiver db upgrade --db postgresql://archiver@127.0.0.1/archive
     """
     from archiver.config import describe_db, resolve_db_url

@@ -10,10 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from archiver.demo import LocalSite, Page
+
+# No timed assertions (these machines are noisy): hypothesis gets no per-example deadline.
+settings.register_profile("archiver", deadline=None, print_blob=True)
+settings.load_profile("archiver")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_FIXTURE = FIXTURES / "tcd" / "grandfleet-2021-12-23"
