@@ -29,6 +29,11 @@ class RunResult:
     articles: list[ArticleSummary] = field(default_factory=list)
 
     @property
+    def pages(self) -> int:
+        """Pages fetched from the site (robots.txt not counted)."""
+        return self.stats.get("archiver/pages", 0)
+
+    @property
     def exit_code(self) -> int:
         return 0 if self.status == "ok" else 1
 

@@ -184,9 +184,13 @@ def print_summary(result: RunResult) -> None:
     style = "green" if result.status == "ok" else "red"
     console.print(
         f"  run:        #{result.run_id if result.run_id is not None else '-'} "
-        f"[{style}]{result.status}[/{style}], {stats.get('downloader/response_count', 0)} responses, "
-        f"{result.errors} errors"
+        f"[{style}]{result.status}[/{style}], {_plural(result.pages, 'page')}, "
+        f"{_plural(result.errors, 'error')}"
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def print_demo_next_steps(result: RunResult) -> None:

@@ -66,8 +66,11 @@ class ArchiveStorePipeline:
         stats = self.stats.get_stats()
         errors = int(stats.get("log_count/ERROR", 0))
         status = "interrupted" if reason != "finished" else "failed" if errors else "ok"
+        # Pages of the site, not robots.txt.
+        pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
+        self.stats.set_value("archiver/pages", pages)
         counts = {
-            "pages": stats.get("downloader/response_count", 0),
+            "pages": pages,
             "articles_new": stats.get("archiver/articles/new", 0),
             "articles_changed": stats.get("archiver/articles/changed", 0),
             "comments_new": stats.get("archiver/comments/new", 0),
