@@ -75,7 +75,7 @@ class LocalSite:
 
 
 def demo_page() -> bytes:
-    return (resources.files("archiver") / "demo" / "grandfleet-article.html").read_bytes()
+    return (resources.files("archiver") / "demo_site" / "grandfleet-article.html").read_bytes()
 
 
 def demo_db_path() -> Path:
