@@ -66,8 +66,8 @@ _DMY_EN = re.compile(
 )
 _TIME = re.compile(
     r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*(?:at\s+|T)?(?P<ampm_ja>午前|午後)?\s*"
-    r"(?P<hour>\d{1,2})\s*(?:時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
-    r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
+    r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?",
     re.IGNORECASE,
 )
@@ -187,7 +187,19 @@ def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tupl
     if match:
         day = _yearless(int(match["month"]), int(match["day"]), zone, now, reference)
         return _with_time(day, text[match.end() :], zone)
-    return _relative(text, zone, now)
+    return _time_only(text, zone, now) or _relative(text, zone, now)
+
+
+def _time_only(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
+    """`15:30` or `午後3時` alone, as sites show today's comments: the latest such time by now."""
+    match = _TIME.match(text)
+    if not match or match.end() != len(text) or not (match["sep"] or match["ampm"]):
+        return None
+    today = now.astimezone(zone).date()
+    result = _with_time(today, text, zone)
+    if result[0] > now:  # later than the fetch: it was yesterday's
+        result = _with_time(today - _ONE_DAY, text, zone)
+    return result
 
 
 def _calendar_date(match: re.Match) -> date:
@@ -232,7 +244,7 @@ def _valid_date(year: int, month: int, day_of_month: int) -> date | None:
 
 def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
     match = _TIME.match(rest) if rest else None
-    if not match:  # day precision: local midnight
+    if not match or not (match["sep"] or match["ampm"]):  # a bare number is no time: a day
         return datetime.combine(day, _MIDNIGHT, zone).astimezone(UTC), day, "day"
     hour = int(match["hour"])
     marker = match["ampm_ja"] or (match["ampm"] or "").replace(".", "").lower()
