@@ -9,14 +9,9 @@ from datetime import date
 import pytest
 
 from tests.archive_reader import query, table_counts, thread_rows
-from tests.conftest import ARTICLE_PATH, SEED_FIXTURE, run_archiver
+from tests.conftest import ARTICLE_PATH, FAST, SEED_FIXTURE, run_archiver, scrape
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 EXPECTED = json.loads((SEED_FIXTURE / "expected.json").read_text(encoding="utf-8"))
-
-
-def scrape(url: str, db: str, tmp_path):
-    return run_archiver("scrape", url, "--db", db, *FAST, home=tmp_path)
 
 
 def test_scrape_stores_the_seed_thread(seed_site, db_url, tmp_path):

@@ -9,9 +9,8 @@ import lxml.html
 
 from archiver.demo import LocalSite, Page
 from tests.archive_reader import query, thread_rows
-from tests.conftest import SEED_FIXTURE, run_archiver
+from tests.conftest import SEED_FIXTURE, scrape
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 EXPECTED = json.loads((SEED_FIXTURE / "expected.json").read_text(encoding="utf-8"))
 ARTICLE = "/2021/12/23/paged/"
 
@@ -58,7 +57,7 @@ def test_every_comment_page_is_fetched_and_merged_in_order(tmp_path) -> None:
     pages = two_comment_pages()
     db = str(tmp_path / "a.sqlite3")
     with LocalSite(pages) as site:
-        result = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+        result = scrape(site.url(ARTICLE), db, tmp_path)
         assert site.requests[f"{ARTICLE}comment-page-1/"] == 1
 
     assert result.returncode == 0, result.stderr
@@ -84,13 +83,10 @@ def test_second_visit_keeps_history_and_deletions(tmp_path) -> None:
     pages = {ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}
     db = str(tmp_path / "a.sqlite3")
     with LocalSite(pages) as site:
-        assert (
-            run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path).returncode
-            == 0
-        )
+        assert scrape(site.url(ARTICLE), db, tmp_path).returncode == 0
         before = {r["external_id"]: r for r in thread_rows(db)}
         site.pages[ARTICLE] = Page(lxml.html.tostring(changed, encoding="utf-8"))
-        second = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+        second = scrape(site.url(ARTICLE), db, tmp_path)
 
     assert second.returncode == 0, second.stderr
     after = {r["external_id"]: r for r in thread_rows(db)}
@@ -121,7 +117,7 @@ def test_unreadable_dates_keep_their_text_and_fail_the_run(tmp_path) -> None:
         tree.get_element_by_id(comment_id).cssselect("time")[0].text = "先日の夕方"
     db = str(tmp_path / "a.sqlite3")
     with LocalSite({ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}) as site:
-        result = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+        result = scrape(site.url(ARTICLE), db, tmp_path)
 
     assert result.returncode == 1  # stored, but the run had errors
     errors = result.stderr.strip().splitlines()
@@ -145,13 +141,10 @@ def test_an_incomplete_fetch_deletes_and_renumbers_nothing(tmp_path) -> None:
     pages = two_comment_pages()
     db = str(tmp_path / "a.sqlite3")
     with LocalSite(pages) as site:
-        assert (
-            run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path).returncode
-            == 0
-        )
+        assert scrape(site.url(ARTICLE), db, tmp_path).returncode == 0
         before = {r["external_id"]: r for r in thread_rows(db)}
         site.pages[f"{ARTICLE}comment-page-1/"] = Page(b"<html>busy</html>", 503)
-        second = run_archiver("scrape", site.url(ARTICLE), "--db", db, *FAST, home=tmp_path)
+        second = scrape(site.url(ARTICLE), db, tmp_path)
 
     assert second.returncode == 1
     assert "comment-page-1/" in second.stderr and "HTTP 503" in second.stderr
