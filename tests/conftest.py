@@ -23,6 +23,7 @@ settings.load_profile("archiver")
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_FIXTURE = FIXTURES / "tcd" / "grandfleet-2021-12-23"
 ARTICLE_PATH = "/2021/12/23/russia-nato/"
+QUIET_PATH = "/2021/12/24/quiet/"  # an article nobody commented on
 PG_ADMIN_URL = os.environ.get(
     "ARCHIVER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -70,6 +71,12 @@ def seed_site() -> Iterator[LocalSite]:
     pages = {
         ARTICLE_PATH: Page((SEED_FIXTURE / "page.html").read_bytes()),
         "/about/": Page("<html><body><h1>About</h1><p>会社概要</p></body></html>".encode()),
+        QUIET_PATH: Page(
+            '<html><head><meta property="og:type" content="article"><title>静かな記事</title>'
+            '</head><body class="single postid-7"><h1 class="entry-title">静かな記事</h1>'
+            '<div class="entry-content"><p>コメントのない記事。</p></div><div id="comments">'
+            '<form id="commentform"><textarea id="comment"></textarea></form></div></body></html>'.encode()
+        ),
         "/broken/": Page(b"<html><body>Service Unavailable</body></html>", 503),
         "/file.pdf": Page(b"%PDF-1.4 not a page", content_type="application/pdf"),
     }

@@ -63,11 +63,23 @@ def test_article_with_unknown_comment_markup_is_flagged() -> None:
     html = (
         '<html><head><meta property="og:type" content="article"></head><body>'
         '<h1 class="entry-title">題</h1><div class="entry-content"><p>本文</p></div>'
-        '<div id="comments"><div class="cmt">知らない形式</div></div></body></html>'
+        '<div id="comments"><div class="cmt" id="comment-5">知らない形式</div></div></body></html>'
     )
     page = extract_page(html, PAGE_URL, load_profile("x"))
     assert page.is_article and page.comment_markup is None and page.has_comment_signs
     assert page.article.body_text == "本文"
+
+
+def test_an_empty_comment_section_is_no_unknown_markup() -> None:
+    html = (
+        '<html><head><meta property="og:type" content="article"></head><body>'
+        '<h1 class="entry-title">題</h1><div class="entry-content"><p>本文</p></div>'
+        '<div id="comments" class="comments-area"><div id="respond" class="comment-respond">'
+        '<form id="commentform"><textarea id="comment"></textarea></form></div></div>'
+        "</body></html>"
+    )
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.comment_markup is None and not page.has_comment_signs
 
 
 def test_comment_pages_are_found_and_numbered() -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.archive_reader import query, table_counts, thread_rows
-from tests.conftest import ARTICLE_PATH, FAST, SEED_FIXTURE, run_archiver, scrape
+from tests.conftest import ARTICLE_PATH, FAST, QUIET_PATH, SEED_FIXTURE, run_archiver, scrape
 
 EXPECTED = json.loads((SEED_FIXTURE / "expected.json").read_text(encoding="utf-8"))
 
@@ -106,6 +106,20 @@ def test_bad_pages_fail_with_one_line_and_touch_nothing(seed_site, db_url, tmp_p
     assert {t: query(db_url, f"SELECT * FROM {t} ORDER BY id") for t in before} == before
     last_run = query(db_url, "SELECT status, errors FROM crawl_runs ORDER BY id DESC")[0]
     assert last_run["status"] == "failed" and last_run["errors"] >= 1
+
+
+def test_article_without_comments_is_stored_cleanly(seed_site, tmp_path):
+    db = str(tmp_path / "a.sqlite3")
+    result = scrape(seed_site.url(QUIET_PATH), db, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    article = query(db, "SELECT title, wp_post_id, comment_count, comment_markup FROM articles")[0]
+    assert article == {
+        "title": "静かな記事",
+        "wp_post_id": 7,
+        "comment_count": 0,
+        "comment_markup": None,
+    }
 
 
 def test_unreachable_url_fails_with_one_line(tmp_path):

@@ -20,9 +20,15 @@ from archiver.profiles import SiteProfile
 COMMENT_PARSERS = (TcdCommentParser(),)
 ARTICLE_PARSER = WordPressArticleParser()
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
-# Signs that a page has comments in some markup, recognized or not.
+# Signs that a page shows comments in some markup, recognized or not: an element with a
+# WordPress comment id (`comment-123`), or an item of a core comment list. An empty comment
+# section (`#comments` holding only the reply form) is no sign.
 COMMENT_SIGNS = (
-    "#comments, .comment-list, .commentlist, li[id^='comment-'], .wp-block-comment-template"
+    "//*[starts-with(@id, 'comment-') and substring-after(@id, 'comment-') != ''"
+    " and translate(substring-after(@id, 'comment-'), '0123456789', '') = '']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' comment-list ')]/*"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' commentlist ')]/*"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-comment-template ')]/*"
 )
 
 
@@ -44,7 +50,7 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     if not ARTICLE_PARSER.is_article(sel):
         return PageExtract(is_article=False)
     extract = PageExtract(is_article=True, article=ARTICLE_PARSER.parse(sel))
-    extract.has_comment_signs = bool(sel.css(COMMENT_SIGNS))
+    extract.has_comment_signs = bool(sel.xpath(COMMENT_SIGNS))
     parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
     if parser is not None:
         extract.comment_markup = parser.name
