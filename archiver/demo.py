@@ -22,6 +22,8 @@ class Page:
     body: bytes
     status: int = 200
     content_type: str = "text/html; charset=UTF-8"
+    # Announce more bytes than are sent, then close: a truncated response, for tests.
+    truncated: bool = False
 
 
 class LocalSite:
@@ -42,7 +44,11 @@ class LocalSite:
                 page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body)))
+                length = len(page.body) + (1000 if page.truncated else 0)
+                self.send_header("Content-Length", str(length))
+                if page.truncated:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(page.body)
 

@@ -172,8 +172,17 @@ class ArticleSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"archiver/errors/{kind}")
 
 
+# Failures whose own message says little to a user.
+_FAILURE_REASONS = {
+    "ResponseDataLossError": "truncated response (fewer bytes than its Content-Length)",
+    "TimeoutError": "timed out",
+    "DNSLookupError": "DNS lookup failed",
+}
+
+
 def _reason(failure: Failure) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"
-    return failure.getErrorMessage() or failure.type.__name__
+    name = failure.type.__name__
+    return _FAILURE_REASONS.get(name) or failure.getErrorMessage() or name

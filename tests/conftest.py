@@ -77,6 +77,7 @@ def seed_site() -> Iterator[LocalSite]:
             '<div class="entry-content"><p>コメントのない記事。</p></div><div id="comments">'
             '<form id="commentform"><textarea id="comment"></textarea></form></div></body></html>'.encode()
         ),
+        "/truncated/": Page((SEED_FIXTURE / "page.html").read_bytes()[:5000], truncated=True),
         "/broken/": Page(b"<html><body>Service Unavailable</body></html>", 503),
         "/file.pdf": Page(b"%PDF-1.4 not a page", content_type="application/pdf"),
     }

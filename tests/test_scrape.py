@@ -90,6 +90,7 @@ def test_rescrape_changes_only_seen_times(seed_site, db_url, tmp_path):
         ("/missing/", "answered 404"),
         ("/about/", "is not an article page"),
         ("/broken/", "HTTP 503"),
+        ("/truncated/", "truncated response"),
         ("/file.pdf", "is not an HTML page"),
     ],
 )
