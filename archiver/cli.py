@@ -13,6 +13,7 @@ from rich.markup import escape
 from archiver import __version__
 from archiver.api import RunResult
 from archiver.api import scrape as api_scrape
+from archiver.config import data_home
 from archiver.db.engine import ArchiveUnavailable
 
 console = Console(highlight=False, soft_wrap=True)
@@ -181,6 +182,7 @@ def print_summary(result: RunResult) -> None:
         f"{stats.get('archiver/comments/deleted', 0)} deleted comments"
     )
     console.print(f"  database:   {escape(result.db)}")
+    console.print(f"  data home:  {escape(str(data_home()))}")
     style = "green" if result.status == "ok" else "red"
     console.print(
         f"  run:        #{result.run_id if result.run_id is not None else '-'} "

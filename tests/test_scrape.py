@@ -160,7 +160,8 @@ def test_default_database_is_in_the_data_home(seed_site, tmp_path):
     result = run_archiver("scrape", seed_site.url(ARTICLE_PATH), *FAST, home=tmp_path)
     assert result.returncode == 0, result.stderr
     db = tmp_path / "archive.sqlite3"
-    assert str(db.resolve()) in result.stdout
+    assert f"database:   {db.resolve()}" in result.stdout
+    assert f"data home:  {tmp_path.resolve()}" in result.stdout
     assert query(str(db), "SELECT count(*) AS n FROM comments")[0]["n"] == 34
 
 
