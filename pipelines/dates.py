@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.crawler import Crawler
 
@@ -26,7 +27,7 @@ class DateNormalizationPipeline:
     def from_crawler(cls, crawler: Crawler) -> DateNormalizationPipeline:
         return cls(crawler)
 
-    def process_item(self, item):
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         now, tz = item.fetched_at, item.timezone

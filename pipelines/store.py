@@ -8,6 +8,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from archiver.config import describe_db, resolve_db_url
 from archiver.db.engine import open_archive
@@ -46,8 +47,11 @@ class ArchiveStorePipeline:
         self.stats.set_value("archiver/db", describe_db(self.db_url))
 
     def process_item(self, item: Any) -> Any:
+        store = self.store
+        if store is None:  # open_spider failed; Scrapy has logged why
+            raise DropItem("the archive is not open")
         if isinstance(item, ArticleItem):
-            result = self.store.store_article(item, self.run_id)
+            result = store.store_article(item, self.run_id)
             self.stats.inc_value("archiver/articles/stored")
             self.stats.inc_value("archiver/articles/new", int(result.article_new))
             self.stats.inc_value("archiver/articles/changed", int(result.article_changed))
@@ -56,7 +60,7 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
             ids = self.stats.get_value("archiver/article_ids", [])
             self.stats.set_value("archiver/article_ids", [*ids, result.article_id])
-        elif isinstance(item, GoneItem) and self.store.mark_gone(item.url, item.fetched_at):
+        elif isinstance(item, GoneItem) and store.mark_gone(item.url, item.fetched_at):
             self.stats.inc_value("archiver/articles/gone")
         return item
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.crawler import Crawler
 
@@ -20,7 +21,7 @@ class ThreadPipeline:
     def from_crawler(cls, crawler: Crawler) -> ThreadPipeline:
         return cls(crawler)
 
-    def process_item(self, item):
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         report = build_thread(item.comments)

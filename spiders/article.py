@@ -84,12 +84,12 @@ class ArticleSpider(scrapy.Spider):
         page = self._extract(response)
         if page is None:
             return
-        if not page.is_article:
+        fields = page.article
+        if fields is None:
             self._error(
                 "not_article", "%s is not an article page (no article signal)", response.url
             )
             return
-        fields = page.article
         item = ArticleItem(
             url=canonical_url(response.url, fields.canonical),
             fetched_url=response.url,
@@ -127,14 +127,16 @@ class ArticleSpider(scrapy.Spider):
         yield from self._follow(thread, page)
 
     def comment_page_failed(self, failure: Failure) -> Iterator[Any]:
-        thread: ThreadFetch = failure.request.cb_kwargs["thread"]
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        thread: ThreadFetch = request.cb_kwargs["thread"]
         thread.pending -= 1
         thread.item.comments_complete = False
-        self._error("fetch", "cannot fetch %s: %s", failure.request.url, _reason(failure))
+        self._error("fetch", "cannot fetch %s: %s", request.url, _reason(failure))
         yield from self._finish_if_done(thread)
 
     def article_failed(self, failure: Failure) -> None:
-        self._error("fetch", "cannot fetch %s: %s", failure.request.url, _reason(failure))
+        url = failure.request.url  # type: ignore[attr-defined]  # set by Scrapy
+        self._error("fetch", "cannot fetch %s: %s", url, _reason(failure))
 
     def _follow(self, thread: ThreadFetch, page: PageExtract) -> Iterator[Any]:
         for _number, url in sorted(thread.add(page).items()):
@@ -152,7 +154,7 @@ class ArticleSpider(scrapy.Spider):
             yield thread.merged()
 
     def _extract(self, response: Response) -> PageExtract | None:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (
             not isinstance(response, HtmlResponse) and "html" not in content_type
         ):
@@ -184,5 +186,5 @@ def _reason(failure: Failure) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"
-    name = failure.type.__name__
+    name = type(failure.value).__name__
     return _FAILURE_REASONS.get(name) or failure.getErrorMessage() or name

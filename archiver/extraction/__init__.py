@@ -36,20 +36,23 @@ COMMENT_SIGNS = (
 class PageExtract:
     """What one fetched page holds."""
 
-    is_article: bool
-    article: ArticleFields | None = None
+    article: ArticleFields | None  # None: the page has no article signal
     comment_markup: str | None = None  # name of the parser that read the comments
     has_comment_signs: bool = False  # comment markup present, whether or not a parser knew it
     comments: list[CommentItem] = field(default_factory=list)
     page_number: int = 1
     comment_pages: dict[int, str] = field(default_factory=dict)  # page number → absolute URL
 
+    @property
+    def is_article(self) -> bool:
+        return self.article is not None
+
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     sel = Selector(text=html)
     if not ARTICLE_PARSER.is_article(sel):
-        return PageExtract(is_article=False)
-    extract = PageExtract(is_article=True, article=ARTICLE_PARSER.parse(sel))
+        return PageExtract(article=None)
+    extract = PageExtract(article=ARTICLE_PARSER.parse(sel))
     extract.has_comment_signs = bool(sel.xpath(COMMENT_SIGNS))
     parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
     if parser is not None:

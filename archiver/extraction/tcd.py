@@ -69,4 +69,4 @@ def _depth(li: Selector) -> int:
     match = _DEPTH_CLASS.search(li.attrib.get("class", ""))
     if match:
         return int(match.group(1))
-    return int(float(li.xpath(f"count(ancestor::ol[{has_class('children')}])").get())) + 1
+    return int(float(li.xpath(f"count(ancestor::ol[{has_class('children')}])").get("0"))) + 1

@@ -14,7 +14,12 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # plain `alembic` command line: use sqlalchemy.url from the ini
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError(
+                "set sqlalchemy.url, or run migrations through `archiver db upgrade`"
+            )
+        engine = create_engine(url)
         with engine.begin() as connection:
             _migrate(connection)
         return
