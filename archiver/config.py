@@ -28,6 +28,7 @@ def resolve_db_url(db: str | None = None) -> URL:
 
 def describe_db(url: URL) -> str:
     """What a summary prints: the absolute file path, or the URL without its password."""
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return str(Path(url.database).resolve())
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        return str(Path(database).resolve())
     return url.render_as_string(hide_password=True)

@@ -41,15 +41,15 @@ def article_summaries(db_url: URL, article_ids: list[int]) -> list[ArticleSummar
             Article.id,
             Article.url,
             Article.title,
-            func.count(Comment.id).filter(PRESENT_COMMENT),
-            func.coalesce(func.max(Comment.depth).filter(PRESENT_COMMENT), 0),
+            func.count(Comment.id).filter(PRESENT_COMMENT).label("comments"),
+            func.coalesce(func.max(Comment.depth).filter(PRESENT_COMMENT), 0).label("max_depth"),
         )
         .outerjoin(Comment, Comment.article_id == Article.id)
         .where(Article.id.in_(article_ids))
         .group_by(Article.id)
         .order_by(Article.id),
     )
-    return [ArticleSummary(*row) for row in rows]
+    return [ArticleSummary(**row._asdict()) for row in rows]
 
 
 def thread_lines(db_url: URL, article_id: int, limit: int | None = None) -> list[ThreadLine]:
@@ -68,7 +68,7 @@ def thread_lines(db_url: URL, article_id: int, limit: int | None = None) -> list
         .order_by(Comment.position)
         .limit(limit),
     )
-    return [ThreadLine(*row) for row in rows]
+    return [ThreadLine(**row._asdict()) for row in rows]
 
 
 def _read(db_url: URL, statement: Select) -> list[Row]:
