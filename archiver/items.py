@@ -1,4 +1,4 @@
-"""The items our parsers produce and our pipelines keep: typed dataclasses read via ItemAdapter."""
+"""The items our spiders yield and our pipelines keep: typed dataclasses, one per kind of page."""
 
 from __future__ import annotations
 
