@@ -90,12 +90,13 @@ class ArticleSpider(scrapy.Spider):
                 "not_article", "%s is not an article page (no article signal)", response.url
             )
             return
+        domain = site_domain(response.url)
         item = ArticleItem(
             url=canonical_url(response.url, fields.canonical),
             fetched_url=response.url,
             fetched_at=fetched_at,
-            domain=site_domain(response.url),
-            timezone=load_profile(site_domain(response.url)).timezone,
+            domain=domain,
+            timezone=load_profile(domain).timezone,
             wp_post_id=fields.wp_post_id,
             title=fields.title,
             category=fields.category,
