@@ -14,8 +14,9 @@ from twisted.python.failure import Failure
 
 from archiver.extraction import PageExtract, extract_page
 from archiver.items import ArticleItem, CommentItem, GoneItem
+from archiver.prepare import article_item
 from archiver.profiles import load_profile
-from archiver.urls import canonical_url, site_domain
+from archiver.urls import site_domain
 
 logger = logging.getLogger(__name__)
 
@@ -84,30 +85,12 @@ class ArticleSpider(scrapy.Spider):
         page = self._extract(response)
         if page is None:
             return
-        fields = page.article
-        if fields is None:
+        if page.article is None:
             self._error(
                 "not_article", "%s is not an article page (no article signal)", response.url
             )
             return
-        domain = site_domain(response.url)
-        item = ArticleItem(
-            url=canonical_url(response.url, fields.canonical),
-            fetched_url=response.url,
-            fetched_at=fetched_at,
-            domain=domain,
-            timezone=load_profile(domain).timezone,
-            wp_post_id=fields.wp_post_id,
-            title=fields.title,
-            category=fields.category,
-            author=fields.author,
-            published_raw=fields.published_raw,
-            modified_raw=fields.modified_raw,
-            body_text=fields.body_text,
-            body_html=fields.body_html,
-            comment_count_shown=fields.comment_count_shown,
-            comment_markup=page.comment_markup,
-        )
+        item = article_item(page, response.url, fetched_at)
         if page.comment_markup is None and page.has_comment_signs:
             self._error("unknown_markup", "%s: comment markup not recognized", response.url)
             item.comments_complete = False

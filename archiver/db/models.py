@@ -174,3 +174,19 @@ class ArticleHistory(Base):
     body_text: Mapped[str | None] = mapped_column(Text)
     modified_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Built by migrations in raw DDL, not by these models: the search indexes (FTS5 tables and
+# their shadow tables on SQLite, pg_trgm indexes on PostgreSQL). Schema comparisons skip them.
+SEARCH_OBJECTS = ("comment_search", "article_search")
+
+
+def is_modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic `include_name` hook: False for the objects only migrations build."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(SEARCH_OBJECTS)
+    if type_ == "index":
+        return not name.endswith("_trgm")
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from archiver.db.models import Base
+from archiver.db.models import Base, is_modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -32,6 +32,7 @@ def _migrate(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER needs table copies
         compare_type=True,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

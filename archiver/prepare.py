@@ -1,0 +1,99 @@
+"""From extracted pages to an item ready to store: the item's fields, then dates and thread.
+
+Pure functions shared by the spider's pipelines, tests and (later) re-parsing from saved pages:
+the same page and fetch time always give the same item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from archiver.dates import ParsedDate, parse_date
+from archiver.extraction import PageExtract, extract_page
+from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
+from archiver.profiles import load_profile
+from archiver.threads import build_thread
+from archiver.urls import canonical_url, site_domain
+
+
+def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> ArticleItem:
+    """The item for an article page (`page.article` must be set); comments come later."""
+    fields = page.article
+    if fields is None:
+        raise ValueError(f"{fetched_url} is not an article page")
+    domain = site_domain(fetched_url)
+    return ArticleItem(
+        url=canonical_url(fetched_url, fields.canonical),
+        fetched_url=fetched_url,
+        fetched_at=fetched_at,
+        domain=domain,
+        timezone=load_profile(domain).timezone,
+        wp_post_id=fields.wp_post_id,
+        title=fields.title,
+        category=fields.category,
+        author=fields.author,
+        published_raw=fields.published_raw,
+        modified_raw=fields.modified_raw,
+        body_text=fields.body_text,
+        body_html=fields.body_html,
+        comment_count_shown=fields.comment_count_shown,
+        comment_markup=page.comment_markup,
+    )
+
+
+@dataclass
+class DateReport:
+    """What `fill_dates` could not read: raw texts, by the page URL that showed them."""
+
+    parsed: int = 0
+    article_unparsed: list[str] = field(default_factory=list)
+    comments_unparsed: list[CommentItem] = field(default_factory=list)
+
+
+def fill_dates(item: ArticleItem) -> DateReport:
+    """Fill `published_*`, `modified_at` and each comment's `posted_*` from the raw texts.
+
+    Relative dates resolve against the fetch time. A date that does not parse keeps its raw
+    text and leaves the rest None.
+    """
+    report = DateReport()
+    now, tz = item.fetched_at, item.timezone
+    published = _parse(item.published_raw, tz, now, report)
+    if published:
+        item.published_at, item.published_on = published.utc, published.local_date
+    modified = _parse(item.modified_raw, tz, now, report)
+    item.modified_at = modified.utc if modified else None
+    for comment in item.comments:
+        parsed = parse_date(comment.posted_raw, tz=tz, now=now, reference=item.published_at)
+        if parsed is None:
+            if comment.posted_raw is not None or comment.kind == KIND_COMMENT:
+                report.comments_unparsed.append(comment)
+            continue
+        report.parsed += 1
+        comment.posted_at, comment.posted_on = parsed.utc, parsed.local_date
+        comment.posted_precision = parsed.precision
+    return report
+
+
+def _parse(raw: str | None, tz: str, now: datetime, report: DateReport) -> ParsedDate | None:
+    if raw is None:
+        return None
+    parsed = parse_date(raw, tz=tz, now=now)
+    if parsed is None:
+        report.article_unparsed.append(raw)
+    else:
+        report.parsed += 1
+    return parsed
+
+
+def prepare_page(html: str, url: str, fetched_at: datetime) -> ArticleItem | None:
+    """A single-page article, ready to store: what a test or a re-parse of one saved page needs."""
+    page = extract_page(html, url, load_profile(site_domain(url)))
+    if page.article is None:
+        return None
+    item = article_item(page, url, fetched_at)
+    item.comments = page.comments
+    fill_dates(item)
+    build_thread(item.comments)
+    return item
