@@ -39,3 +39,19 @@ def table_counts(db: str) -> dict[str, int]:
 
 def is_sqlite_file(db: str) -> bool:
     return "://" not in db and Path(db).exists()
+
+
+def typed_rows(db: str, table: str, order_by: str = "id") -> list[dict]:
+    """Every row of a contract table through its model types: aware UTC datetimes, dates."""
+    from sqlalchemy import select
+
+    from archiver.db.models import Base
+
+    model_table = Base.metadata.tables[table]
+    engine = create_engine(resolve_db_url(db))
+    try:
+        with engine.connect() as connection:
+            statement = select(model_table).order_by(model_table.c[order_by])
+            return [dict(row._mapping) for row in connection.execute(statement)]
+    finally:
+        engine.dispose()

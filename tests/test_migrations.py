@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -18,6 +24,10 @@ from archiver.db.engine import (
     upgrade,
 )
 from archiver.db.models import Base, is_modelled
+from archiver.db.search import search
+from archiver.db.store import ArchiveStore
+from tests.archive_reader import query, typed_rows
+from tests.seed_items import changed_seed_item, seed_item
 
 CONTRACT = {
     "sites": {"id", "domain", "timezone"},
@@ -65,3 +75,56 @@ def test_migrations_build_the_models_schema(db_url) -> None:
         upgrade(engine)  # idempotent
     finally:
         engine.dispose()
+
+
+BASELINE_ARCHIVE = Path(__file__).parent / "fixtures" / "archives" / "0001-seed.sqlite3"
+TABLES = ["sites", "crawl_runs", "articles", "comments", "comment_history", "article_history"]
+
+
+def _all_rows(db: str) -> dict[str, list[dict]]:
+    return {table: typed_rows(db, table) for table in TABLES}
+
+
+def _check_upgraded(db: str, before: dict[str, list[dict]]) -> None:
+    engine = make_engine(resolve_db_url(db))
+    try:
+        with pytest.raises(SchemaOutOfDate):
+            require_current(engine)
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        assert _all_rows(db) == before  # every row, every value
+        # The new objects cover the old rows.
+        assert len(query(db, "SELECT * FROM comment_tree")) == len(before["comments"])
+        present = [c for c in before["comments"] if c["deleted_at"] is None]
+        stats = query(db, "SELECT comments FROM article_stats")
+        assert [s["comments"] for s in stats] == [len(present)]
+        assert search(engine, "極超音速") and search(engine, "東欧")
+        assert search(engine, "期限を切って", within="articles")
+    finally:
+        engine.dispose()
+
+
+def test_a_baseline_sqlite_archive_upgrades_to_head_with_every_row(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.sqlite3")
+    shutil.copy(BASELINE_ARCHIVE, db)
+    before = _all_rows(db)
+    assert len(before["comments"]) == 34 and len(before["crawl_runs"]) == 1
+    _check_upgraded(db, before)
+
+
+def test_a_baseline_archive_upgrades_to_head_with_every_row(db_url: str) -> None:
+    """The same upgrade on both backends: store the seed under revision 0001, then upgrade."""
+    engine = make_engine(resolve_db_url(db_url))
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        store = ArchiveStore(engine)
+        store.store_article(seed_item(datetime(2021, 12, 25, tzinfo=UTC)), None)
+        store.store_article(changed_seed_item(datetime(2021, 12, 26, tzinfo=UTC)), None)
+    finally:
+        engine.dispose()
+    before = _all_rows(db_url)
+    assert len(before["comments"]) == 36 and len(before["comment_history"]) == 3
+    _check_upgraded(db_url, before)

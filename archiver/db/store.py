@@ -6,13 +6,15 @@ unchanged page changes only `last_seen_at`/`last_crawled_at` and writes no histo
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from archiver.db.models import Article, ArticleHistory, Comment, CommentHistory, CrawlRun, Site
+from archiver.db.models import Article, ArticleHistory, Base, CrawlRun, Site
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
 from archiver.urls import canonical_url
 
@@ -143,7 +145,12 @@ class ArchiveStore:
 
 
 class ThreadWriter:
-    """Upserts one article's comments by (article, external_id) inside the caller's transaction."""
+    """Upserts one article's comments by (article, external_id) inside the caller's transaction.
+
+    Core statements, not ORM objects: one SELECT of the stored thread, then one multi-row INSERT
+    per depth level (a parent's id is known before its replies go in), and one executemany per
+    kind of change. The FTS index follows through the triggers of revision 0002.
+    """
 
     def __init__(
         self,
@@ -154,64 +161,103 @@ class ThreadWriter:
         source: str,
         result: StoreResult,
     ) -> None:
-        self.session = session
+        self.connection = session.connection()
+        self.article_id = article.id
         self.article = article
         self.item = item
         self.run_id = run_id
         self.source = source
         self.result = result
         self.observed = item.fetched_at
+        self.history: list[dict] = []
 
     def write(self) -> None:
-        existing = {
-            c.external_id: c
-            for c in self.session.scalars(
-                select(Comment).where(Comment.article_id == self.article.id)
+        stored = {
+            row.external_id: row
+            for row in self.connection.execute(
+                select(*_STORED_COLUMNS).where(COMMENTS.c.article_id == self.article_id)
             )
         }
-        rows: dict[str, Comment] = {}
+        ids = {key: row.id for key, row in stored.items()}
+        seen: dict[str, CommentItem] = {}
         for comment in self.item.comments:
-            row = existing.get(comment.key)
-            rows[comment.key] = self._update(row, comment) if row else self._insert(comment)
-            parent = rows.get(comment.parent_key) if comment.parent_key else None
-            if self.item.comments_complete or row is None:
-                self._place(rows[comment.key], comment, parent)
+            seen.setdefault(comment.key, comment)  # a comment shown twice is stored once
+        self._insert([c for c in seen.values() if c.key not in stored], ids)
+        updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        seen_only: list[int] = []
+        for key, comment in seen.items():
+            row = stored.get(key)
+            if row is None:
+                continue
+            values = self._update(row, comment, ids)
+            if values:
+                updates[tuple(sorted(values))].append({"row_id": row.id, **values})
+            else:
+                seen_only.append(row.id)
         if self.item.comments_complete:
-            for key, row in existing.items():
-                if key not in rows and row.deleted_at is None:
+            for key, row in stored.items():
+                if key not in seen and row.deleted_at is None:
                     self._history(row, ["deleted"])
-                    row.deleted_at = self.observed
+                    updates[("deleted_at",)].append({"row_id": row.id, "deleted_at": self.observed})
                     self.result.comments_deleted += 1
-        self.session.flush()
-        self.article.comment_count = sum(
-            1
-            for row in {**existing, **rows}.values()
-            if row.kind == KIND_COMMENT and row.deleted_at is None
-        )
+        for columns, rows in updates.items():
+            statement = (
+                update(COMMENTS)
+                .where(COMMENTS.c.id == bindparam("row_id"))
+                .values({name: bindparam(name, type_=COMMENTS.c[name].type) for name in columns})
+            )
+            self.connection.execute(statement, rows)
+        for chunk in _chunks(seen_only, 500):
+            self.connection.execute(
+                update(COMMENTS).where(COMMENTS.c.id.in_(chunk)).values(last_seen_at=self.observed)
+            )
+        if self.history:
+            self.connection.execute(insert(HISTORY), self.history)
+        present = {key for key, row in stored.items() if row.deleted_at is None}
+        present |= {key for key, comment in seen.items() if comment.kind == KIND_COMMENT}
+        if self.item.comments_complete:
+            present &= seen.keys()
+        kinds = {key: row.kind for key, row in stored.items()}
+        kinds.update({key: comment.kind for key, comment in seen.items()})
+        self.article.comment_count = sum(1 for key in present if kinds[key] == KIND_COMMENT)
 
-    def _insert(self, comment: CommentItem) -> Comment:
-        row = Comment(
-            article_id=self.article.id,
-            external_id=comment.key,
-            kind=comment.kind,
-            author=comment.author,
-            posted_at=comment.posted_at,
-            posted_on=comment.posted_on,
-            posted_precision=comment.posted_precision,
-            posted_raw=comment.posted_raw,
-            body_text=comment.body_text,
-            body_html=comment.body_html,
-            votes=comment.votes,
-            page_url=comment.page_url,
-            first_seen_at=self.observed,
-            last_seen_at=self.observed,
-            first_run_id=self.run_id,
-        )
-        self.session.add(row)
-        self.result.comments_new += 1
-        return row
+    def _insert(self, comments: list[CommentItem], ids: dict[str, int]) -> None:
+        """New comments, shallowest first, so each reply's parent id is known when it goes in."""
+        complete = self.item.comments_complete
+        for depth in sorted({c.depth for c in comments}):
+            rows = [
+                {
+                    "article_id": self.article_id,
+                    "external_id": c.key,
+                    "kind": c.kind,
+                    "parent_id": ids.get(c.parent_key) if c.parent_key else None,
+                    "depth": c.depth,
+                    "position": c.position if complete else None,
+                    "author": c.author,
+                    "posted_at": c.posted_at,
+                    "posted_on": c.posted_on,
+                    "posted_precision": c.posted_precision,
+                    "posted_raw": c.posted_raw,
+                    "body_text": c.body_text,
+                    "body_html": c.body_html,
+                    "votes": c.votes,
+                    "page_url": c.page_url,
+                    "first_seen_at": self.observed,
+                    "last_seen_at": self.observed,
+                    "first_run_id": self.run_id,
+                }
+                for c in comments
+                if c.depth == depth
+            ]
+            returned = self.connection.execute(
+                insert(COMMENTS).returning(COMMENTS.c.id, COMMENTS.c.external_id), rows
+            )
+            ids.update({row.external_id: row.id for row in returned})
+            self.result.comments_new += len(rows)
 
-    def _update(self, row: Comment, comment: CommentItem) -> Comment:
+    def _update(self, row: Row, comment: CommentItem, ids: dict[str, int]) -> dict:
+        """The columns of a stored comment this observation changes (history rows on the side)."""
+        values: dict = {}
         changes = []
         if row.votes != comment.votes:
             changes.append("votes")
@@ -222,47 +268,63 @@ class ThreadWriter:
         if changes:
             self._history(row, changes, comment)
             self.result.comments_changed += 1
-            row.votes = comment.votes
-            row.body_text, row.body_html = comment.body_text, comment.body_html
-            row.deleted_at = None
+            if "votes" in changes:
+                values["votes"] = comment.votes
+            if "body" in changes:
+                values["body_text"], values["body_html"] = comment.body_text, comment.body_html
+            if "restored" in changes:
+                values["deleted_at"] = None
         if row.author != comment.author:
-            row.author = comment.author
+            values["author"] = comment.author
         if _finer(comment.posted_precision, row.posted_precision):
-            row.posted_at, row.posted_on = comment.posted_at, comment.posted_on
-            row.posted_precision, row.posted_raw = comment.posted_precision, comment.posted_raw
-        row.last_seen_at = self.observed
-        return row
+            values["posted_at"], values["posted_on"] = comment.posted_at, comment.posted_on
+            values["posted_precision"] = comment.posted_precision
+            values["posted_raw"] = comment.posted_raw
+        # Placement follows the latest complete fetch (SPEC: positions); a partial one moves nothing.
+        if self.item.comments_complete:
+            placement = {
+                "parent_id": ids.get(comment.parent_key) if comment.parent_key else None,
+                "depth": comment.depth,
+                "position": comment.position,
+            }
+            values.update({k: v for k, v in placement.items() if getattr(row, k) != v})
+        if values:
+            values["last_seen_at"] = self.observed
+        return values
 
-    def _place(self, row: Comment, comment: CommentItem, parent: Comment | None) -> None:
-        # Compare ids, not relationships: reading `row.parent` would load it, one query a row.
-        parent_id = parent.id if parent is not None else None
-        if parent_id is None and parent is not None:  # a parent inserted in this transaction
-            row.parent = parent
-        elif row.parent_id != parent_id:
-            row.parent_id = parent_id
-        if row.depth != comment.depth:
-            row.depth = comment.depth
-        # Positions number the latest complete fetch (SPEC); a partial one numbers nothing.
-        position = comment.position if self.item.comments_complete else None
-        if row.position != position:
-            row.position = position
-
-    def _history(self, row: Comment, changes: list[str], new: CommentItem | None = None) -> None:
-        self.session.add(
-            CommentHistory(
-                comment_id=row.id,
-                crawl_run_id=self.run_id,
-                observed_at=self.observed,
-                source=self.source,
-                change="+".join(changes),
-                votes_before=row.votes,
-                votes=new.votes if new else row.votes,
-                body_text_before=row.body_text,
-                body_text=new.body_text if new else row.body_text,
-                body_html_before=row.body_html,
-                body_html=new.body_html if new else row.body_html,
-            )
+    def _history(self, row: Row, changes: list[str], new: CommentItem | None = None) -> None:
+        self.history.append(
+            {
+                "comment_id": row.id,
+                "crawl_run_id": self.run_id,
+                "observed_at": self.observed,
+                "source": self.source,
+                "change": "+".join(changes),
+                "votes_before": row.votes,
+                "votes": new.votes if new else row.votes,
+                "body_text_before": row.body_text,
+                "body_text": new.body_text if new else row.body_text,
+                "body_html_before": row.body_html,
+                "body_html": new.body_html if new else row.body_html,
+            }
         )
+
+
+COMMENTS = Base.metadata.tables["comments"]
+HISTORY = Base.metadata.tables["comment_history"]
+# What a stored comment's comparison with a new observation needs.
+_STORED_COLUMNS = [
+    COMMENTS.c[name]
+    for name in (
+        "id", "external_id", "kind", "parent_id", "depth", "position", "author",
+        "posted_precision", "votes", "body_text", "body_html", "deleted_at",
+    )
+]  # fmt: skip
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 _PRECISION_RANK = {None: -1, "day": 0, "hour": 1, "minute": 2, "second": 3}
