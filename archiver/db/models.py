@@ -135,7 +135,12 @@ class Comment(Base):
 
 class CommentHistory(Base):
     """One row per observation where a comment's votes or body differ from the previous one,
-    or where it disappeared from / came back to a complete fetch."""
+    or where it disappeared from / came back to a complete fetch.
+
+    `votes_before`/`votes` are always filled; the `body_*` pairs only when the body changed
+    (NULL: unchanged), so a thread's text on any date is the `body_text_before` of the first
+    body change after that date, or the current body.
+    """
 
     __tablename__ = "comment_history"
     __table_args__ = (

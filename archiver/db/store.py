@@ -293,6 +293,8 @@ class ThreadWriter:
         return values
 
     def _history(self, row: Row, changes: list[str], new: CommentItem | None = None) -> None:
+        # Bodies only when the body changed: a vote change must not copy the text four times.
+        body_changed = new is not None and "body" in changes
         self.history.append(
             {
                 "comment_id": row.id,
@@ -302,10 +304,10 @@ class ThreadWriter:
                 "change": "+".join(changes),
                 "votes_before": row.votes,
                 "votes": new.votes if new else row.votes,
-                "body_text_before": row.body_text,
-                "body_text": new.body_text if new else row.body_text,
-                "body_html_before": row.body_html,
-                "body_html": new.body_html if new else row.body_html,
+                "body_text_before": row.body_text if body_changed else None,
+                "body_text": new.body_text if new and body_changed else None,
+                "body_html_before": row.body_html if body_changed else None,
+                "body_html": new.body_html if new and body_changed else None,
             }
         )
 
