@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,20 +40,22 @@ class RunResult:
 
 
 def scrape(
-    url: str,
+    url: str | Sequence[str],
     *,
     db: str | None = None,
     settings: dict[str, Any] | None = None,
     command: str = "scrape",
 ) -> RunResult:
-    """Fetch one article and every page of its comments into the archive.
+    """Fetch articles (one URL or several) and every page of their comments into the archive.
 
     `db` is a SQLite path or SQLAlchemy URL (default: $ARCHIVER_DB, else the data home's
     archive.sqlite3); `settings` override Scrapy/archiver settings for this run.
     Raises ValueError for a URL that cannot be an article URL and ArchiveUnavailable when the
     database cannot be opened; every other problem is in the result.
     """
-    url = validate_article_url(url)
+    urls = [validate_article_url(u) for u in ([url] if isinstance(url, str) else url)]
+    if not urls:
+        validate_article_url(None)
     db_url = resolve_db_url(db)
     open_archive(db_url).dispose()  # fail before fetching anything when the archive is unusable
     crawl_settings = Settings()
@@ -61,7 +64,7 @@ def scrape(
         {
             "ARCHIVER_DB": db_url.render_as_string(hide_password=False),
             "ARCHIVER_RUN_COMMAND": command,
-            "ARCHIVER_RUN_ARGUMENTS": {"url": url},
+            "ARCHIVER_RUN_ARGUMENTS": {"url": urls[0]} if len(urls) == 1 else {"urls": urls},
             # Logging belongs to the caller (the CLI configures it); a library must not.
             "LOG_INSTALL_ROOT_HANDLER": False,
             **(settings or {}),
@@ -70,7 +73,7 @@ def scrape(
     )
     process = AsyncCrawlerProcess(crawl_settings)
     crawler = process.create_crawler(ArticleSpider)
-    process.crawl(crawler, url=url)
+    process.crawl(crawler, urls=urls)
     process.start()
     stats = crawler.stats.get_stats()
     result = RunResult(
@@ -83,6 +86,6 @@ def scrape(
     )
     if stats.get("archiver/article_ids"):
         result.articles = article_summaries(db_url, stats["archiver/article_ids"])
-    if not result.articles and result.status == "ok":
-        result.status = "failed"  # nothing stored is never a success for a scrape
+    if len(result.articles) < len(set(urls)) and result.status == "ok":
+        result.status = "failed"  # an article not stored is never a success for a scrape
     return result

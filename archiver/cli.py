@@ -94,11 +94,11 @@ SET_OPTION = click.option(
 
 
 @main.command()
-@click.argument("url")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @DB_OPTION
 @SET_OPTION
-def scrape(url: str, db: str | None, overrides: tuple[str, ...]) -> None:
-    """Store one article with every page of its comments, then print a summary.
+def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) -> None:
+    """Store articles with every page of their comments, then print a summary.
 
     Re-running it on the same URL updates the archive in place: new comments are added,
     changed votes and bodies are kept as history, nothing is duplicated.
@@ -109,7 +109,7 @@ def scrape(url: str, db: str | None, overrides: tuple[str, ...]) -> None:
         archiver scrape https://grandfleet.info/european-region/some-article/ --db data/gf.sqlite3
     """
     try:
-        result = api_scrape(url, db=db, settings=parse_settings(overrides))
+        result = api_scrape(list(urls), db=db, settings=parse_settings(overrides))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     except ArchiveUnavailable as error:
@@ -170,11 +170,13 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def print_summary(result: RunResult) -> None:
-    for article in result.articles:
+def print_summary(result: RunResult, limit: int = 10) -> None:
+    for article in result.articles[:limit]:
         console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
         console.print(f"  url:        {escape(article.url)}")
         console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
+    if len(result.articles) > limit:
+        console.print(f"… and {len(result.articles) - limit} more articles")
     stats = result.stats
     console.print(
         f"  stored:     {stats.get('archiver/comments/new', 0)} new, "

@@ -58,8 +58,11 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
-            ids = self.stats.get_value("archiver/article_ids", [])
-            self.stats.set_value("archiver/article_ids", [*ids, result.article_id])
+            ids = self.stats.get_value("archiver/article_ids")
+            if ids is None:
+                self.stats.set_value("archiver/article_ids", [result.article_id])
+            else:
+                ids.append(result.article_id)
         elif isinstance(item, GoneItem) and store.mark_gone(item.url, item.fetched_at):
             self.stats.inc_value("archiver/articles/gone")
         return item

@@ -67,14 +67,21 @@ class ThreadFetch:
 class ArticleSpider(scrapy.Spider):
     name = "article"
 
-    def __init__(self, url: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, url: str | None = None, urls: list[str] | str | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.url = validate_article_url(url)
+        # `-a url=U` for one article; `urls` (a list, or one URL a line) for several.
+        listed = urls.split() if isinstance(urls, str) else list(urls or [])
+        self.urls = [validate_article_url(u) for u in ([url] if url else []) + listed]
+        if not self.urls:
+            validate_article_url(None)
 
     async def start(self):
-        yield scrapy.Request(
-            self.url, callback=self.parse_article, errback=self.article_failed, dont_filter=True
-        )
+        for url in dict.fromkeys(self.urls):
+            yield scrapy.Request(
+                url, callback=self.parse_article, errback=self.article_failed, dont_filter=True
+            )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         fetched_at = datetime.now(UTC)
