@@ -51,16 +51,16 @@ def evolve(
     for _ in range(edits):
         article, picked = _pick(rng, live)
         if picked is not None:
-            body = [*comment.body[:-1], [*comment.body[-1], "（追記）"]]
+            body = [*picked.body[:-1], [*picked.body[-1], "（追記）"]]
             log.append(
-                {"kind": "edit_comment", "article": article.id, "comment": comment.id, "body": body}
+                {"kind": "edit_comment", "article": article.id, "comment": picked.id, "body": body}
             )
     for _ in range(vote_changes):
         article, picked = _pick(rng, live)
         if picked is not None:
-            votes = (comment.votes or 0) + rng.randint(1, 9)
+            votes = (picked.votes or 0) + rng.randint(1, 9)
             log.append(
-                {"kind": "votes", "article": article.id, "comment": comment.id, "votes": votes}
+                {"kind": "votes", "article": article.id, "comment": picked.id, "votes": votes}
             )
     for _ in range(deletions):
         article, picked = _pick(rng, live, leaves_only=True)

@@ -157,7 +157,7 @@ def _tcd_comments(state: SiteState, article: SiteArticle, base: str, page: int) 
 """
 
     trackbacks = "".join(
-        f'<li class="c-comment__list-item" id="comment-{c.id}"><div class="c-comment__item-header">'
+        f'<li class="{c.kind} c-comment__list-item" id="comment-{c.id}"><div class="c-comment__item-header">'
         f'<ul class="c-comment__item-meta"><li class="c-comment__item-author">{escape(c.author)}</li>'
         f'<li><time class="c-comment__item-date">{shown_date(c, "tcd")}</time></li></ul></div>'
         f'<div class="c-comment__item-body">{body_html(c)}</div></li>'

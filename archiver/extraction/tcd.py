@@ -8,7 +8,7 @@ from parsel import Selector
 
 from archiver.extraction.helpers import first_text, has_class, inner_html
 from archiver.extraction.votes import read_votes
-from archiver.items import KIND_COMMENT, KIND_TRACKBACK, CommentItem
+from archiver.items import KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK, CommentItem
 from archiver.profiles import SiteProfile
 from archiver.text import html_to_text
 
@@ -37,8 +37,9 @@ class TcdCommentParser:
             self._comment(li, profile, page_url, KIND_COMMENT)
             for li in sel.css(self.LIST).xpath(f".//{self.ITEM}")
         ]
+        # The pings tab lists pingbacks and trackbacks; WordPress's comment_class tells them apart.
         trackbacks = [
-            self._comment(li, profile, page_url, KIND_TRACKBACK)
+            self._comment(li, profile, page_url, _ping_kind(li))
             for li in sel.css(self.TRACKBACK_ITEMS)
         ]
         return comments + trackbacks
@@ -57,6 +58,10 @@ class TcdCommentParser:
             kind=kind,
             page_url=page_url,
         )
+
+
+def _ping_kind(li: Selector) -> str:
+    return KIND_PINGBACK if "pingback" in li.attrib.get("class", "").split() else KIND_TRACKBACK
 
 
 def _external_id(li: Selector) -> str | None:
