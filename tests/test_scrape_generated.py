@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from testsite.evolve import evolve
-from testsite.expected import expected_articles
+from testsite.expected import ExpectedComment, expected_articles
 from testsite.model import SiteState, generate
 from testsite.server import GeneratedSite
 
@@ -53,6 +53,11 @@ def expected_threads(state: SiteState) -> dict[int, list[tuple]]:
         for post_id, article in expected_articles(state).items()
         if article.comments
     }
+
+
+def _row(e: ExpectedComment) -> tuple:
+    return (e.external_id, e.parent_external_id, e.depth, e.position, e.author,
+            str(e.posted_on), e.body_text, e.votes, e.kind)  # fmt: skip
 
 
 def scrape_all(site: GeneratedSite, db: str, home: Path):
