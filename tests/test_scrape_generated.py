@@ -36,20 +36,7 @@ def stored_threads(db: str) -> dict[int, list[tuple]]:
 
 def expected_threads(state: SiteState) -> dict[int, list[tuple]]:
     return {
-        post_id: [
-            (
-                e.external_id,
-                e.parent_external_id,
-                e.depth,
-                e.position,
-                e.author,
-                str(e.posted_on),
-                e.body_text,
-                e.votes,
-                e.kind,
-            )
-            for e in article.comments
-        ]  # fmt: skip
+        post_id: [_row(e) for e in article.comments]
         for post_id, article in expected_articles(state).items()
         if article.comments
     }
