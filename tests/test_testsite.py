@@ -165,6 +165,7 @@ def test_conditional_gets_answer_304_until_the_page_changes(served: GeneratedSit
     since = {"If-Modified-Since": headers["Last-Modified"]}
     assert get(served, article.path, since)[0] == 304
     article.title += "（更新）"
+    served.changed()  # edited by hand, not through evolve
     assert get(served, article.path, {"If-None-Match": headers["ETag"]})[0] == 200
     older = format_datetime(last_modified(article) - timedelta(hours=1), usegmt=False)
     assert get(served, article.path, {"If-Modified-Since": older})[0] == 200

@@ -79,6 +79,7 @@ def evolve(
 
 def apply(state: SiteState, log: list[Change]) -> None:
     """Apply a change log to `state`, idempotently."""
+    state.version += 1
     for change in log:
         kind = change["kind"]
         if kind == "clock":

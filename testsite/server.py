@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 import threading
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from testsite import render
-from testsite.model import SiteState
+from testsite.model import SiteArticle, SiteState
 from testsite.threads import page_count
 
 _ARTICLE = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([^/]+)/(?:comment-page-(\d+)/)?$")
@@ -64,10 +65,20 @@ class GeneratedSite:
         self.bytes_sent: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
         self.lock = threading.Lock()
+        # Rendered answers and the slug index, valid for one `state.version`.
+        self._cache: dict[str, tuple[Answer, str]] = {}
+        self._slugs: dict[str, SiteArticle] = {}
+        self._cached_version = -1
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body leave in two writes: without this, Nagle's algorithm and the
+                # client's delayed ACK hold every keep-alive response for 40 ms.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:
                 site._handle(self)
@@ -94,6 +105,11 @@ class GeneratedSite:
 
     def misbehave(self, path: str, kind: str, **options: float | int | None) -> None:
         self.misbehavior[path] = Misbehavior(kind, **options)  # type: ignore[arg-type]
+
+    def changed(self) -> None:
+        """Forget rendered pages: call after editing the state by hand (evolve does this)."""
+        with self.lock:
+            self._cached_version = -1
 
     def reset_counters(self) -> None:
         with self.lock:
@@ -127,11 +143,11 @@ class GeneratedSite:
                     del self.misbehavior[path]
                     trouble = None
         answer = self._misbehave(trouble, path) if trouble else None
+        etag = ""
         if answer is None:
-            answer = self.answer(path)
+            answer, etag = self._cached_answer(path)
         if trouble is not None and trouble.kind == "slow":
             time.sleep(trouble.seconds)
-        etag = '"' + hashlib.sha1(answer.body).hexdigest()[:20] + '"'
         if answer.status == 200 and _not_modified(handler, etag, answer.last_modified):
             answer = Answer(304)
         body = answer.body
@@ -158,6 +174,26 @@ class GeneratedSite:
             self.bytes_sent[path] += len(body)
             self.statuses[answer.status] += 1
 
+    def _refresh(self) -> None:
+        """Drop what an older state version rendered (call with the lock held)."""
+        if self._cached_version != self.state.version:
+            self._cache.clear()
+            articles = self.state.articles.values()
+            self._slugs = {old: a for a in articles for old in a.old_slugs}
+            self._slugs.update({a.slug: a for a in articles})
+            self._cached_version = self.state.version
+
+    def _cached_answer(self, path: str) -> tuple[Answer, str]:
+        with self.lock:
+            self._refresh()
+            cached = self._cache.get(path)
+        if cached is None:
+            answer = self.answer(path)
+            cached = answer, '"' + hashlib.sha1(answer.body).hexdigest()[:20] + '"'
+            with self.lock:
+                self._cache[path] = cached
+        return cached
+
     def _misbehave(self, trouble: Misbehavior, path: str) -> Answer | None:
         if trouble.kind == "429":
             return Answer(429, b"Too Many Requests", headers=(("Retry-After", "1"),))
@@ -173,6 +209,8 @@ class GeneratedSite:
 
     def answer(self, path: str) -> Answer:
         """The page for `path` (query included) from the current state."""
+        with self.lock:
+            self._refresh()
         state, base = self.state, self.base_url
         parts = urlsplit(path)
         query = parse_qs(parts.query)
@@ -206,11 +244,12 @@ class GeneratedSite:
     def _article(self, match: re.Match[str], query: dict[str, list[str]]) -> Answer:
         state = self.state
         slug = match.group(4)
-        article = next((a for a in state.articles.values() if a.slug == slug), None)
+        article = self._slugs.get(slug)
         if article is None:
-            moved = next((a for a in state.articles.values() if slug in a.old_slugs), None)
-            if moved is not None and moved.status == 200:
-                return Answer(301, headers=(("Location", self.url(moved.path)),))
+            return _not_found()
+        if article.slug != slug:  # an old slug: WordPress redirects to the current one
+            if article.status == 200:
+                return Answer(301, headers=(("Location", self.url(article.path)),))
             return _not_found()
         if article.status != 200:
             return Answer(article.status, b"<html><body>Gone</body></html>")
