@@ -9,7 +9,7 @@ from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from testsite.evolve import evolve
 from testsite.expected import ExpectedComment, expected_articles
-from testsite.model import SiteState, generate
+from testsite.model import MARKUPS, SiteState, generate
 from testsite.server import GeneratedSite
 
 
@@ -52,7 +52,7 @@ def scrape_all(site: GeneratedSite, db: str, home: Path):
 
 
 def test_scrape_many_generated_articles_then_the_changed_site(db_url: str, tmp_path: Path) -> None:
-    state = generate(40, (0, 60), seed=21, comments_per_page=10)
+    state = generate(40, (0, 60), seed=21, comments_per_page=10, markups=MARKUPS)
     with GeneratedSite(state) as site:
         first = scrape_all(site, db_url, tmp_path)
         assert first.returncode == 0, first.stderr

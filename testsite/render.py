@@ -230,10 +230,12 @@ def _block_comments(state: SiteState, article: SiteArticle, base: str, page: int
 {nested}</li>
 """
 
+    # Block themes print pings with the same template, last, like core's comment query.
+    pings = "".join(item(c, 1, "", False) for c in article.present() if c.kind != "comment")
     return f"""<div class="wp-block-comments" id="comments">
 <h2 class="wp-block-comments-title">「{escape(article.title)}」への{{count}}件のフィードバック</h2>
 <ol class="wp-block-comment-template">
-{_tree(state, article, page, item)}
+{_tree(state, article, page, item)}{pings}
 </ol>
 <nav class="wp-block-comments-pagination">{_pager(state, article, base, page, "wp-block-comments-pagination-numbers")}</nav>
 <div id="respond" class="comment-respond"><form id="commentform"><textarea id="comment"></textarea></form></div>

@@ -14,10 +14,12 @@ from parsel import Selector
 
 from archiver.extraction.article import ArticleFields, WordPressArticleParser
 from archiver.extraction.tcd import TcdCommentParser
+from archiver.extraction.wpcore import BlockCommentParser, ClassicCommentParser
 from archiver.items import CommentItem
 from archiver.profiles import SiteProfile
 
-COMMENT_PARSERS = (TcdCommentParser(),)
+# Most specific first: a TCD page also carries core classes.
+COMMENT_PARSERS = (TcdCommentParser(), BlockCommentParser(), ClassicCommentParser())
 ARTICLE_PARSER = WordPressArticleParser()
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
 # Signs that a page shows comments in some markup, recognized or not: an element with a

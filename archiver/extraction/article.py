@@ -11,6 +11,13 @@ from parsel import Selector
 from archiver.extraction.helpers import first_int, first_text, inner_html
 from archiver.text import html_to_text
 
+# How themes print a thread's size: 「題」への38件のフィードバック, コメント ( 34 ), 38 thoughts on "…".
+_SHOWN_COUNTS = (
+    re.compile(r"(\d[\d,]*)\s*件"),
+    re.compile(r"[(（]\s*(\d[\d,]*)\s*[)）]"),
+    re.compile(r"^\s*(\d[\d,]*)\s+(?:thoughts?|responses?|comments?|replies)\b", re.I),
+)
+_ONE = re.compile(r"^\s*(?:one|1)\s+(?:thought|response|comment|reply)\b", re.I)
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report"}
@@ -62,7 +69,12 @@ class WordPressArticleParser:
         ".post_content",
         ".wp-block-post-content",
     )
-    SHOWN_COUNT = (".c-comment__tab-item.is-active", ".comments-title", "#comments-title")
+    SHOWN_COUNT = (
+        ".c-comment__tab-item.is-active",
+        ".comments-title",
+        "#comments-title",
+        ".wp-block-comments-title",
+    )
 
     def is_article(self, sel: Selector) -> bool:
         """SPEC's article signals: og:type, JSON-LD type, body class, or an article with a title."""
@@ -87,7 +99,7 @@ class WordPressArticleParser:
             modified_raw=first_text(sel, *self.MODIFIED),
             body_text=html_to_text(body) if body is not None else None,
             body_html=inner_html(body) if body is not None else None,
-            comment_count_shown=first_int(first_text(sel, *self.SHOWN_COUNT)),
+            comment_count_shown=shown_count(first_text(sel, *self.SHOWN_COUNT)),
         )
 
     def _post_id(self, sel: Selector) -> int | None:
@@ -118,3 +130,16 @@ class WordPressArticleParser:
                     types.update(kind if isinstance(kind, list) else [kind] if kind else [])
                     stack.extend(node.get("@graph", []))
         return {t for t in types if isinstance(t, str)}
+
+
+def shown_count(text: str | None) -> int | None:
+    """The comment count a heading shows; the article title inside it never counts."""
+    if not text:
+        return None
+    for pattern in _SHOWN_COUNTS:
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1).replace(",", ""))
+    if _ONE.search(text):
+        return 1
+    return first_int(text)

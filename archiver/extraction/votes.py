@@ -10,12 +10,19 @@ from archiver.extraction.helpers import first_int
 from archiver.profiles import VoteSelector
 
 
-def read_votes(parts: Iterable[Selector], selectors: Iterable[VoteSelector]) -> int | None:
-    """First count any selector finds in the comment's own parts; None when none is shown."""
+def read_votes(
+    parts: Iterable[Selector], selectors: Iterable[VoteSelector], outside: str | None = None
+) -> int | None:
+    """First count any selector finds in the comment's own parts; None when none is shown.
+
+    `outside` is an XPath predicate for elements (the body) a counter must not sit in.
+    """
     parts = list(parts)
     for selector in selectors:
         for part in parts:
             for found in part.css(selector.css):
+                if outside and found.xpath(f"ancestor-or-self::*[{outside}]"):
+                    continue
                 value = (
                     found.attrib.get(selector.attr)
                     if selector.attr
