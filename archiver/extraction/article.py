@@ -53,12 +53,14 @@ class WordPressArticleParser:
     CATEGORY = (
         ".p-entry__cat a",
         'a[rel~="category"]',
+        ".taxonomy-category a",  # block themes: core/post-terms
         'meta[property="article:section"]::attr(content)',
     )
     AUTHOR = ('meta[name="author"]::attr(content)', 'a[rel="author"]', ".author .fn")
     PUBLISHED = (
         'meta[property="article:published_time"]::attr(content)',
         "time.entry-date::attr(datetime)",
+        ".wp-block-post-date time::attr(datetime)",  # block themes
         "article time[datetime]::attr(datetime)",
     )
     MODIFIED = ('meta[property="article:modified_time"]::attr(content)',)
