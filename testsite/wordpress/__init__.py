@@ -11,6 +11,7 @@ Command line: `python -m testsite.wordpress up [VARIANT ...] | down | status`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -106,10 +107,8 @@ def up(variant: str, state: SiteState | None = None) -> RunningWordPress:
 def stop(variant: str) -> None:
     pid_file = STATE_DIR / f"{variant}.pid"
     if pid_file.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError, PermissionError):
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
-        except (ProcessLookupError, ValueError, PermissionError):
-            pass
         pid_file.unlink()
 
 
@@ -117,10 +116,8 @@ def down() -> None:
     for variant in VARIANTS:
         stop(variant)
         if shutil.which("mariadb"):
-            try:
+            with contextlib.suppress(WordPressUnavailable):
                 _mariadb(f"DROP DATABASE IF EXISTS {_database(variant)}")
-            except WordPressUnavailable:
-                pass
         (CONFIG_DIR / f"config-{_config_name(variant)}.php").unlink(missing_ok=True)
 
 
