@@ -167,12 +167,13 @@ class GeneratedSite:
         if truncated:
             handler.send_header("Connection", "close")
             handler.close_connection = True
-        handler.end_headers()
-        if not head and answer.status != 304:
-            handler.wfile.write(body)
+        sent = b"" if head or answer.status == 304 else body
+        # Counted before sending: a client that has its answer must find it counted.
         with self.lock:
-            self.bytes_sent[path] += len(body)
+            self.bytes_sent[path] += len(sent)
             self.statuses[answer.status] += 1
+        handler.end_headers()
+        handler.wfile.write(sent)
 
     def _refresh(self) -> None:
         """Drop what an older state version rendered (call with the lock held)."""

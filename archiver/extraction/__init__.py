@@ -13,10 +13,12 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from archiver.extraction.article import ArticleFields, WordPressArticleParser
+from archiver.extraction.helpers import first_int
 from archiver.extraction.tcd import TcdCommentParser
 from archiver.extraction.wpcore import BlockCommentParser, ClassicCommentParser
 from archiver.items import CommentItem
 from archiver.profiles import SiteProfile
+from archiver.urls import canonical_url
 
 # Most specific first: a TCD page also carries core classes.
 COMMENT_PARSERS = (TcdCommentParser(), BlockCommentParser(), ClassicCommentParser())
@@ -67,15 +69,25 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
 def comment_pages(sel: Selector, url: str) -> tuple[dict[int, str], int]:
     """Links to the thread's comment pages (`/comment-page-N/`, `?cpage=N`) and this page's number."""
     pages: dict[int, str] = {}
+    # Only this article's pages: sidebars ("recent comments") link other threads' pages too.
+    article = canonical_url(url)
     for href in sel.css("a[href]::attr(href)").getall():
         absolute = urljoin(url, href.strip())
         number = page_number_of(absolute)
-        if number is not None and "replytocom" not in absolute:
+        if (
+            number is not None
+            and "replytocom" not in absolute
+            and canonical_url(absolute) == article
+        ):
             pages.setdefault(number, absolute.split("#", 1)[0])
     own = page_number_of(url)
     if own is None:
-        current = sel.css(".page-numbers.current::text, .c-comment__pager .current::text").get()
-        own = int(current) if current and current.strip().isdigit() else 1
+        # The default page (often the newest) under the article URL: its number is the current
+        # marker's ("2", or "Page 14" in Twenty Twenty-One), else one past the pages it links to.
+        current = first_int(
+            sel.css(".page-numbers.current, .c-comment__pager .current").xpath("string()").get()
+        )
+        own = current or (max(pages) + 1 if pages else 1)
     pages[own] = url.split("#", 1)[0]
     return pages, own
 

@@ -1,0 +1,65 @@
+"""End to end against a real WordPress (Debian's package, classic and block themes, with and
+without comment paging): the archive holds every loaded comment with the right parent, depth,
+author, UTC instant, local date and display position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from testsite.threads import display_order
+from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, stop, up
+from tests.archive_reader import typed_rows
+from tests.conftest import FAST, require_service, run_archiver
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def wordpress(request: pytest.FixtureRequest) -> Iterator[RunningWordPress]:
+    try:
+        running = up(request.param)
+    except WordPressUnavailable as error:
+        require_service("WordPress test bed", str(error))
+    running.state.comments_per_page = VARIANTS[request.param].comments_per_page
+    yield running
+    stop(request.param)
+
+
+def test_scrape_every_post_of_a_real_wordpress(wordpress: RunningWordPress, tmp_path: Path) -> None:
+    db = str(tmp_path / "wp.sqlite3")
+    done = run_archiver("scrape", *wordpress.post_urls.values(), "--db", db, *FAST, home=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+    articles = {a["id"]: a for a in typed_rows(db, "articles")}
+    stored = {
+        (articles[c["article_id"]]["wp_post_id"], c["external_id"]): c
+        for c in typed_rows(db, "comments")
+    }
+    by_id = {c["id"]: c for c in stored.values()}
+    markup = VARIANTS[wordpress.variant].markup
+    assert {a["comment_markup"] for a in articles.values() if a["comment_count"]} == {markup}
+    state = wordpress.state
+    expected_keys = set()
+    for article in state.articles.values():
+        shown = display_order(state, article)
+        for position, (comment, depth) in enumerate(shown, start=1):
+            key = (article.id, str(comment.id))
+            expected_keys.add(key)
+            row = stored[key]
+            where = f"post {article.id} comment {comment.id}"
+            parent = by_id[row["parent_id"]]["external_id"] if row["parent_id"] else None
+            assert parent == (str(comment.parent) if comment.parent else None), where
+            assert (row["depth"], row["position"]) == (depth, position), where
+            assert row["author"] == (comment.author or "匿名"), where  # WordPress's Anonymous
+            assert row["posted_at"] == comment.posted, where
+            assert row["posted_on"] == comment.posted.date(), where
+            assert row["posted_precision"] == "second", where
+        for ping in (c for c in article.present() if c.kind != "comment"):
+            key = (article.id, str(ping.id))
+            expected_keys.add(key)
+            assert stored[key]["kind"] == ping.kind and stored[key]["position"] is None
+    assert set(stored) == expected_keys
+    shown_counts = {a["wp_post_id"]: a["comment_count_shown"] for a in articles.values()}
+    # A post without comments shows no count at all: NULL, not 0 (SPEC: counts).
+    assert shown_counts == {a.id: len(a.present()) or None for a in state.articles.values()}
