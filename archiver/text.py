@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 BLOCK_TAGS = frozenset(
@@ -32,32 +33,30 @@ _BLANKS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
 
-def html_to_text(fragment: Selector) -> str:
+def html_to_text(fragment: Selector | HtmlElement) -> str:
     """Text of an element: original characters kept, each line stripped, blocks a blank line apart."""
+    root = fragment.root if isinstance(fragment, Selector) else fragment
     parts: list[str] = []
-    _collect(fragment, parts)
+    _collect(root, parts)
     lines = [line.strip() for line in "".join(parts).split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
-def _collect(node: Selector, parts: list[str]) -> None:
-    for child in node.xpath("./node()"):
-        root = child.root
-        if isinstance(root, str):
-            # Source line breaks are HTML white space; only <br> and blocks break lines.
-            parts.append(_SPACES.sub(" ", root))
-            continue
-        tag = getattr(root, "tag", None)
-        if not isinstance(tag, str):  # comments, processing instructions
-            continue
-        tag = tag.lower()
-        if tag in ("script", "style", "noscript"):
-            continue
-        if tag == "br":
-            parts.append("\n")
-        elif tag in BLOCK_TAGS:
-            parts.append("\n\n")
-            _collect(child, parts)
-            parts.append("\n\n")
-        else:
-            _collect(child, parts)
+def _collect(element: HtmlElement, parts: list[str]) -> None:
+    # Source line breaks are HTML white space; only <br> and blocks break lines.
+    if element.text:
+        parts.append(_SPACES.sub(" ", element.text))
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction
+            tag = tag.lower()
+            if tag == "br":
+                parts.append("\n")
+            elif tag in BLOCK_TAGS:
+                parts.append("\n\n")
+                _collect(child, parts)
+                parts.append("\n\n")
+            elif tag not in ("script", "style", "noscript"):
+                _collect(child, parts)
+        if child.tail:
+            parts.append(_SPACES.sub(" ", child.tail))

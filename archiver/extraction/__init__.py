@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from archiver.extraction.article import ArticleFields, WordPressArticleParser
@@ -36,6 +37,11 @@ COMMENT_SIGNS = (
 )
 
 
+_PAGE_LINKS = etree.XPath(
+    "//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]/@href"
+)
+
+
 @dataclass
 class PageExtract:
     """What one fetched page holds."""
@@ -57,11 +63,13 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     if not ARTICLE_PARSER.is_article(sel):
         return PageExtract(article=None)
     extract = PageExtract(article=ARTICLE_PARSER.parse(sel))
-    extract.has_comment_signs = bool(sel.xpath(COMMENT_SIGNS))
     parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
     if parser is not None:
         extract.comment_markup = parser.name
         extract.comments = parser.parse(sel, profile, url)
+        extract.has_comment_signs = True
+    else:  # a full-document scan, needed only when no parser knew the page
+        extract.has_comment_signs = bool(sel.xpath(COMMENT_SIGNS))
     extract.comment_pages, extract.page_number = comment_pages(sel, url)
     return extract
 
@@ -71,8 +79,10 @@ def comment_pages(sel: Selector, url: str) -> tuple[dict[int, str], int]:
     pages: dict[int, str] = {}
     # Only this article's pages: sidebars ("recent comments") link other threads' pages too.
     article = canonical_url(url)
-    for href in sel.css("a[href]::attr(href)").getall():
-        absolute = urljoin(url, href.strip())
+    # Comment permalinks (`…/comment-page-3/#comment-123`) differ only by fragment: read each
+    # page link once.
+    for href in dict.fromkeys(h.split("#", 1)[0].strip() for h in _PAGE_LINKS(sel.root)):
+        absolute = urljoin(url, href)
         number = page_number_of(absolute)
         if (
             number is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lxml import etree
 from parsel import Selector
 
 from archiver.extraction.wpcore import WordPressCoreParser
@@ -15,16 +16,15 @@ class TcdCommentParser(WordPressCoreParser):
 
     name = "tcd"
     LIST = "ol#comments.c-comment__list"
-    AUTHOR = (".c-comment__item-author",)
-    DATE = ("time.c-comment__item-date::attr(datetime)", "time.c-comment__item-date")
-    BODY = (".c-comment__item-body",)
-    PINGS = "#js-trackback-area li[id^='comment-']"
+    AUTHOR = ("c-comment__item-author",)
+    DATE = ("c-comment__item-date",)
+    BODY = ("c-comment__item-body",)
+    _PINGS = etree.XPath("//*[@id='js-trackback-area']")
 
     def parse(self, sel: Selector, profile: SiteProfile, page_url: str) -> list[CommentItem]:
         comments = super().parse(sel, profile, page_url)
         # The pings tab lists both kinds; WordPress's comment_class tells a pingback apart.
-        pings = [
-            self._comment(li, profile, page_url, default_kind=KIND_TRACKBACK)
-            for li in sel.css(self.PINGS)
-        ]
+        pings = self.parse_lists(
+            self._PINGS(sel.root), profile, page_url, default_kind=KIND_TRACKBACK
+        )
         return comments + pings

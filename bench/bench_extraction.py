@@ -1,0 +1,64 @@
+"""Benchmark: full extraction (`extract_page`: article fields, every comment, votes, pages) vs a
+bare `lxml.html` parse of the same pages, in the same run. Target (issue 5): ≥ 0.5 of the bare
+parse rate.
+
+Pages: every saved fixture under tests/fixtures/ (TCD seed page, real WordPress classic and block
+pages) plus generated pages of the three markups, so long and short threads both count.
+
+Run: .venv/bin/python bench/bench_extraction.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import lxml.html
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archiver.extraction import extract_page  # noqa: E402
+from archiver.profiles import load_profile  # noqa: E402
+from testsite.model import MARKUPS, generate  # noqa: E402
+from testsite.render import article_page  # noqa: E402
+
+URL = "http://127.0.0.1:8000/2021/12/23/article/"
+
+
+def pages() -> list[str]:
+    saved = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "tests/fixtures").glob("*/*/page.html"))
+    ]
+    state = generate(30, (0, 120), seed=3, markups=MARKUPS, comments_per_page=None)
+    made = [article_page(state, a, "http://127.0.0.1:8000", None) for a in state.articles.values()]
+    return saved + made
+
+
+def rate(function, texts: list[str], min_seconds: float = 3.0) -> float:
+    done, start = 0, time.perf_counter()
+    while True:
+        for text in texts:
+            function(text)
+        done += len(texts)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return done / elapsed
+
+
+def main() -> None:
+    texts = pages()
+    profile = load_profile("127.0.0.1")
+    comments = sum(len(extract_page(t, URL, profile).comments) for t in texts)
+    bare = rate(lambda t: lxml.html.fromstring(t), texts)
+    full = rate(lambda t: extract_page(t, URL, profile), texts)
+    size = sum(len(t.encode()) for t in texts) / len(texts) / 1000
+    print(f"{len(texts)} pages (avg {size:.0f} KB, {comments:,} comments in all)")
+    print(f"bare lxml.html parse   {bare:>8,.0f} pages/s")
+    print(f"full extraction        {full:>8,.0f} pages/s  ratio {full / bare:.2f} (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
