@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from testsite.threads import display_order
-from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, stop, up
 from tests.archive_reader import typed_rows
 from tests.conftest import FAST, require_service, run_archiver
+from testsite.threads import display_order
+from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, stop, up
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS))
