@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ class ThreadFetch:
         self.pages: dict[int, list[CommentItem]] = {}
         self.requested: set[int] = set()
         self.pending = 0
+        self.short = False  # fewer comments than the page shows
 
     def add(self, page: PageExtract) -> dict[int, str]:
         """Record a parsed page; return the comment pages it links to that are not yet requested."""
@@ -50,18 +52,44 @@ class ThreadFetch:
         return new
 
     def merged(self) -> ArticleItem:
+        """The thread in display order, each comment once, whatever the page split.
+
+        Pages are joined oldest page first, or newest first when the site lists its top-level
+        comments newest first (WordPress `comment_order = desc`). A comment seen on two pages
+        (a boundary moved between fetches) is kept once. Fewer comments than the page says it
+        has means something moved while we fetched: the fetch is not complete, so it marks
+        nothing deleted and renumbers nothing (SPEC: complete fetch).
+        """
         seen: set[str] = set()
         comments = []
-        for number in sorted(self.pages):
+        for number in sorted(self.pages, reverse=_newest_first(self.pages)):
             for comment in self.pages[number]:
                 if comment.external_id is not None:
-                    if comment.external_id in seen:  # the same comment on two pages
+                    if comment.external_id in seen:
                         continue
                     seen.add(comment.external_id)
                 comments.append(comment)
-        self.item.comments = comments
-        self.item.pages_fetched = len(self.pages)
-        return self.item
+        item = self.item
+        item.comments = comments
+        item.pages_fetched = len(self.pages)
+        shown = item.comment_count_shown
+        self.short = shown is not None and len(comments) < shown
+        if self.short:
+            item.comments_complete = False
+        return item
+
+
+def _newest_first(pages: dict[int, list[CommentItem]]) -> bool:
+    """True when the top-level comments' site ids go down within pages: a newest-first thread."""
+    votes = 0
+    for comments in pages.values():
+        ids = [
+            int(c.external_id)
+            for c in comments
+            if c.depth == 1 and c.kind == "comment" and c.external_id and c.external_id.isdigit()
+        ]
+        votes += sum((b < a) - (b > a) for a, b in pairwise(ids))
+    return votes > 0
 
 
 class ArticleSpider(scrapy.Spider):
@@ -142,7 +170,18 @@ class ArticleSpider(scrapy.Spider):
 
     def _finish_if_done(self, thread: ThreadFetch) -> Iterator[ArticleItem]:
         if thread.pending == 0:
-            yield thread.merged()
+            item = thread.merged()
+            if thread.short:
+                # Not an error: the thread changed while we read it; the next visit completes it.
+                logger.warning(
+                    "%s: %d comments read, the page shows %d: the thread changed while it was "
+                    "fetched; nothing is marked deleted this time",
+                    item.fetched_url,
+                    len(item.comments),
+                    item.comment_count_shown,
+                )
+                self.crawler.stats.inc_value("archiver/threads/short")
+            yield item
 
     def _extract(self, response: Response) -> PageExtract | None:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()

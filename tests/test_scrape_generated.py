@@ -3,13 +3,14 @@ the archive must hold exactly the expected rows, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from testsite.evolve import evolve
 from testsite.expected import ExpectedComment, expected_articles
-from testsite.model import MARKUPS, SiteState, generate
+from testsite.model import MARKUPS, SiteState, add_comment, generate
 from testsite.server import GeneratedSite
 
 
@@ -90,3 +91,65 @@ def test_scrape_many_generated_articles_then_the_changed_site(db_url: str, tmp_p
     )
     new_comments = sum(1 for c in log if c["kind"] == "new_comment")
     assert runs[1] == {"status": "ok", "comments_new": new_comments, "comments_deleted": 2}
+
+
+def test_comments_added_between_the_fetches_of_two_pages(tmp_path: Path) -> None:
+    """The article URL (newest page) is fetched, then comments arrive, then the older pages:
+    nothing lost, nothing twice, and the next visit completes the thread."""
+    state = generate(1, 60, seed=31, comments_per_page=5)
+    article = state.articles[1]
+    before = {str(c.id) for c in article.present()}
+    db = str(tmp_path / "race.sqlite3")
+    rng = random.Random(5)
+
+    def comments_arrive() -> None:
+        page_one = [c for c in article.comments if c.parent is None][:3]
+        for parent in page_one:  # replies on page 1, not fetched yet
+            reply = add_comment(state, article, rng)
+            reply.parent = parent.id
+        for _ in range(4):  # new top-level comments after the newest page was read
+            add_comment(state, article, rng).parent = None
+
+    with GeneratedSite(state) as site:
+        site.after[article.path] = comments_arrive
+        first = scrape_all(site, db, tmp_path)
+        assert first.returncode == 0, first.stderr
+        stored = query(db, "SELECT external_id, deleted_at FROM comments")
+        ids = [r["external_id"] for r in stored]
+        assert len(ids) == len(set(ids))  # nothing twice
+        assert before <= set(ids)  # nothing lost
+        assert all(r["deleted_at"] is None for r in stored)
+        second = scrape_all(site, db, tmp_path)
+        assert second.returncode == 0, second.stderr
+    assert stored_threads(db) == expected_threads(state)
+
+
+def test_a_comment_removed_between_two_page_fetches_is_not_a_false_deletion(
+    tmp_path: Path,
+) -> None:
+    """A removal shifts every later page boundary: the fetch reads fewer comments than the page
+    announced, so it deletes nothing; the next, complete visit records the one real deletion."""
+    state = generate(1, 60, seed=32, comments_per_page=5)
+    article = state.articles[1]
+    db = str(tmp_path / "shift.sqlite3")
+    with GeneratedSite(state) as site:
+        assert scrape_all(site, db, tmp_path).returncode == 0
+        tops = [c for c in article.comments if c.parent is None]
+        leaf = next(c for c in tops if not any(r.parent == c.id for r in article.comments))
+        first_page = f"{article.path}comment-page-1/"
+
+        def removed() -> None:
+            leaf.deleted = True
+
+        site.after[first_page] = removed
+        again = scrape_all(site, db, tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert (
+            query(db, "SELECT count(*) AS n FROM comments WHERE deleted_at IS NOT NULL")[0]["n"]
+            <= 1
+        )
+        third = scrape_all(site, db, tmp_path)
+        assert third.returncode == 0
+    deleted = query(db, "SELECT external_id FROM comments WHERE deleted_at IS NOT NULL")
+    assert [r["external_id"] for r in deleted] == [str(leaf.id)]
+    assert stored_threads(db) == expected_threads(state)

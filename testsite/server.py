@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -61,6 +62,8 @@ class GeneratedSite:
     def __init__(self, state: SiteState) -> None:
         self.state = state
         self.misbehavior: dict[str, Misbehavior] = {}
+        # Called once right after a path is served: change the site between two fetches.
+        self.after: dict[str, Callable[[], None]] = {}
         self.requests: Counter[str] = Counter()
         self.bytes_sent: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
@@ -174,6 +177,12 @@ class GeneratedSite:
             self.statuses[answer.status] += 1
         handler.end_headers()
         handler.wfile.write(sent)
+        handler.wfile.flush()
+        with self.lock:
+            hook = self.after.pop(path, None)
+        if hook is not None:
+            hook()
+            self.changed()
 
     def _refresh(self) -> None:
         """Drop what an older state version rendered (call with the lock held)."""
