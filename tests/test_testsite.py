@@ -26,7 +26,7 @@ from testsite.server import GeneratedSite
 from testsite.threads import page_count
 
 # The generated markups and the parser that must read each.
-PARSER_OF = {"tcd": "tcd", "classic": "wp-classic", "block": "wp-block"}
+PARSER_OF = {"tcd": "tcd", "classic": "wp-classic", "block": "wp-block", "flat": "wp-classic"}
 PARSED_MARKUPS = [m for m in MARKUPS if PARSER_OF[m] in {p.name for p in COMMENT_PARSERS}]
 
 
@@ -87,9 +87,12 @@ def parse_back(site: GeneratedSite, path: str, markup: str):
     return item
 
 
+@pytest.mark.parametrize("order", ["asc", "desc"])
 @pytest.mark.parametrize("markup", PARSED_MARKUPS)
-def test_every_page_parses_back_to_its_expected_rows(markup: str) -> None:
+def test_every_page_parses_back_to_its_expected_rows(markup: str, order: str) -> None:
+    """Both directions: oldest-first threads, and newest-first ones (comment_order = desc)."""
     state = generate(12, (0, 90), seed=11, markups=(markup,), comments_per_page=8)
+    state.comment_order = order
     expected = expected_articles(state)
     site = GeneratedSite(state)
     try:

@@ -52,7 +52,7 @@ def expected_articles(state: SiteState) -> dict[int, ExpectedArticle]:
             for position, (comment, depth) in enumerate(display_order(state, article), start=1)
         ]
         # Classic themes print a ping as "ピンバック: <a>site</a>", no date, no excerpt.
-        classic = article.markup == "classic"
+        classic = article.markup in ("classic", "flat")
         rows += [
             ExpectedComment(
                 external_id=str(c.id),

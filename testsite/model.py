@@ -14,7 +14,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
-MARKUPS = ("tcd", "classic", "block")
+MARKUPS = ("tcd", "classic", "block", "flat")  # flat: classic with depth-N classes only
 CATEGORIES = {
     "russia": "ロシア関連",
     "europe": "欧州関連",

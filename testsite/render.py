@@ -122,13 +122,20 @@ def _pager(state: SiteState, article: SiteArticle, base: str, page: int, css: st
 def _tree(
     state: SiteState, article: SiteArticle, page: int, item, list_class: str = "children"
 ) -> str:
-    """Nested `<li>` of the page's comments, `item(comment, depth, inner)` giving each one."""
+    """Nested `<li>` of the page's comments, `item(comment, depth, inner)` giving each one.
+
+    Flat markup (themes whose callback prints every comment at one level, nesting shown only by
+    `depth-N` classes): the replies follow their parent instead of sitting inside it.
+    """
     children = replies_by_parent(thread_comments(article))
     tops = page_tops(state, article, page)
+    flat = article.markup == "flat"
 
     def render(comment: SiteComment, depth: int) -> str:
         replies = children.get(comment.id, [])
         inner = "".join(render(r, depth + 1) for r in replies)
+        if flat:
+            return item(comment, depth, "", bool(replies)) + inner
         nested = f'<ol class="{list_class}">{inner}</ol>' if replies else ""
         return item(comment, depth, nested, bool(replies))
 
@@ -255,6 +262,7 @@ def _unknown_comments(state: SiteState, article: SiteArticle, base: str, page: i
 COMMENT_MARKUPS = {
     "tcd": _tcd_comments,
     "classic": _classic_comments,
+    "flat": _classic_comments,
     "block": _block_comments,
 }
 
