@@ -33,6 +33,14 @@ class CommentItem:
     position: int | None = None
 
 
+@dataclass(frozen=True)
+class RestComment:
+    """One comment as `/wp-json/wp/v2/comments` gives it."""
+
+    parent: str | None
+    date_gmt: str  # naive ISO 8601 in UTC, as WordPress sends it
+
+
 @dataclass
 class ArticleItem:
     """An article page with its whole thread, gathered over every comment page."""
@@ -55,6 +63,10 @@ class ArticleItem:
     # True only when every comment page answered 200 and parsed (SPEC: complete fetch).
     comments_complete: bool = True
     comment_markup: str | None = None
+    # The WordPress REST API root the page links to, and what its comments endpoint said
+    # (site id → (parent's site id, date_gmt)), for the cross-check pipeline. None: not fetched.
+    rest_api: str | None = None
+    rest_comments: dict[str, RestComment] | None = None
     pages_fetched: int = 1
     # Filled by the date pipeline.
     published_at: datetime | None = None

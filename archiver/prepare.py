@@ -39,6 +39,7 @@ def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> A
         body_html=fields.body_html,
         comment_count_shown=fields.comment_count_shown,
         comment_markup=page.comment_markup,
+        rest_api=fields.rest_api,
     )
 
 

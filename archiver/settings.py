@@ -47,6 +47,7 @@ LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     "pipelines.dates.DateNormalizationPipeline": 300,
     "pipelines.threads.ThreadPipeline": 400,
+    "pipelines.rest.RestCrossCheckPipeline": 500,
     "pipelines.store.ArchiveStorePipeline": 800,
 }
 
@@ -56,3 +57,7 @@ ARCHIVER_DB = None
 # What the crawl_runs row records as the command and its arguments.
 ARCHIVER_RUN_COMMAND = "scrapy crawl"
 ARCHIVER_RUN_ARGUMENTS = None
+
+# Where a page links the WordPress REST API, read /wp-json/wp/v2/comments?post=ID too and check
+# each comment's parent and date against the HTML (disagreements are logged and counted).
+ARCHIVER_REST_CROSSCHECK = True

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver.extraction import PageExtract, extract_page
-from archiver.items import ArticleItem, CommentItem, GoneItem
+from archiver.items import ArticleItem, CommentItem, GoneItem, RestComment
 from archiver.prepare import article_item
 from archiver.profiles import load_profile
 from archiver.urls import site_domain
@@ -168,7 +169,7 @@ class ArticleSpider(scrapy.Spider):
             )
         yield from self._finish_if_done(thread)
 
-    def _finish_if_done(self, thread: ThreadFetch) -> Iterator[ArticleItem]:
+    def _finish_if_done(self, thread: ThreadFetch) -> Iterator[Any]:
         if thread.pending == 0:
             item = thread.merged()
             if thread.short:
@@ -181,7 +182,71 @@ class ArticleSpider(scrapy.Spider):
                     item.comment_count_shown,
                 )
                 self.crawler.stats.inc_value("archiver/threads/short")
+            rest = self._rest_request(item, 1)
+            yield rest if rest is not None else item
+
+    def _rest_request(self, item: ArticleItem, page: int) -> scrapy.Request | None:
+        """Page `page` of the REST comments of the article, when the site offers them."""
+        if not (
+            self.settings.getbool("ARCHIVER_REST_CROSSCHECK", True)
+            and item.rest_api
+            and item.wp_post_id is not None
+            and any(c.kind == "comment" for c in item.comments)
+        ):
+            return None
+        query = urlencode({"post": item.wp_post_id, "per_page": 100, "page": page,
+                           "orderby": "id", "order": "asc"})  # fmt: skip
+        root = item.rest_api
+        # Pretty permalinks give /wp-json/; plain ones ?rest_route=/.
+        if "rest_route=" in root:
+            url = root.split("?", 1)[0] + "?rest_route=/wp/v2/comments&" + query
+        else:
+            url = urljoin(root if root.endswith("/") else root + "/", "wp/v2/comments?" + query)
+        if urlsplit(url).netloc != urlsplit(item.fetched_url).netloc:
+            return None  # an off-site API is not this site's word
+        return scrapy.Request(
+            url,
+            callback=self.parse_rest,
+            errback=self.rest_failed,
+            cb_kwargs={"item": item, "page": page},
+            dont_filter=True,
+            meta={"handle_httpstatus_list": [400, 401, 403, 404]},
+        )
+
+    def parse_rest(self, response: Response, item: ArticleItem, page: int) -> Iterator[Any]:
+        try:
+            entries = json.loads(response.text) if response.status == 200 else None
+        except (ValueError, AttributeError):
+            entries = None
+        if not isinstance(entries, list):
+            self._rest_unusable(
+                item, f"{response.url} answered {response.status} without a comment list"
+            )
             yield item
+            return
+        rest = item.rest_comments if item.rest_comments is not None else {}
+        for entry in entries:
+            if isinstance(entry, dict) and "id" in entry:
+                parent = entry.get("parent") or None
+                rest[str(entry["id"])] = RestComment(
+                    parent=str(parent) if parent else None, date_gmt=str(entry.get("date_gmt", ""))
+                )
+        item.rest_comments = rest
+        pages = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
+        following = self._rest_request(item, page + 1) if page < pages else None
+        yield following if following is not None else item
+
+    def rest_failed(self, failure: Failure) -> Iterator[Any]:
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        item: ArticleItem = request.cb_kwargs["item"]
+        self._rest_unusable(item, f"cannot fetch {request.url}: {_reason(failure)}")
+        yield item
+
+    def _rest_unusable(self, item: ArticleItem, reason: str) -> None:
+        # The REST API is a second opinion: its absence is worth a warning, never an error.
+        logger.warning("%s: no REST cross-check: %s", item.fetched_url, reason)
+        item.rest_comments = None
+        self.crawler.stats.inc_value("archiver/rest/unusable")
 
     def _extract(self, response: Response) -> PageExtract | None:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()

@@ -3,6 +3,7 @@ the archive must hold exactly the expected rows, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -152,4 +153,40 @@ def test_a_comment_removed_between_two_page_fetches_is_not_a_false_deletion(
         assert third.returncode == 0
     deleted = query(db, "SELECT external_id FROM comments WHERE deleted_at IS NOT NULL")
     assert [r["external_id"] for r in deleted] == [str(leaf.id)]
+    assert stored_threads(db) == expected_threads(state)
+
+
+def run_stats(db: str) -> dict:
+    raw = query(db, "SELECT stats FROM crawl_runs ORDER BY id DESC")[0]["stats"]
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def test_the_rest_api_agrees_and_an_altered_answer_is_reported(tmp_path: Path) -> None:
+    state = generate(4, (8, 30), seed=41, markups=("tcd", "classic"), comments_per_page=6)
+    comments = sum(len(a.comments_by_kind()) for a in state.articles.values())
+    with GeneratedSite(state) as site:
+        clean = scrape_all(site, str(tmp_path / "clean.sqlite3"), tmp_path)
+        assert clean.returncode == 0, clean.stderr
+        stats = run_stats(str(tmp_path / "clean.sqlite3"))
+        assert stats["archiver/rest/agreed"] == comments
+        assert stats.get("archiver/rest/disagreements", 0) == 0
+
+        article = state.articles[2]
+        reply = next(c for c in article.comments if c.parent)
+        other = article.comments[0]
+        site.rest_overrides = {
+            reply.id: {"parent": other.id if other.id != reply.parent else 0},
+            other.id: {"date_gmt": "2001-02-03T04:05:06"},
+        }
+        site.changed()
+        db = str(tmp_path / "altered.sqlite3")
+        altered = scrape_all(site, db, tmp_path)
+    assert altered.returncode == 0, altered.stderr  # a second opinion, not an error
+    assert altered.stderr.count("REST disagrees") == 2
+    assert f"comment {reply.id}: parent" in altered.stderr
+    assert f"comment {other.id}: posted" in altered.stderr
+    stats = run_stats(db)
+    assert stats["archiver/rest/disagreements"] == 2
+    assert stats["archiver/rest/agreed"] == comments - 2
+    # The HTML's values are what is stored.
     assert stored_threads(db) == expected_threads(state)

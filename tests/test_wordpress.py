@@ -4,12 +4,13 @@ author, UTC instant, local date and display position."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.archive_reader import typed_rows
+from tests.archive_reader import query, typed_rows
 from tests.conftest import FAST, require_service, run_archiver
 from testsite.threads import display_order
 from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, stop, up
@@ -63,3 +64,9 @@ def test_scrape_every_post_of_a_real_wordpress(wordpress: RunningWordPress, tmp_
     shown_counts = {a["wp_post_id"]: a["comment_count_shown"] for a in articles.values()}
     # A post without comments shows no count at all: NULL, not 0 (SPEC: counts).
     assert shown_counts == {a.id: len(a.present()) or None for a in state.articles.values()}
+    # The REST API (/wp-json/wp/v2/comments) agrees with the HTML, comment by comment.
+    stats = json.loads(query(db, "SELECT stats FROM crawl_runs")[0]["stats"])
+    threads = sum(len(a.comments_by_kind()) for a in state.articles.values())
+    assert stats["archiver/rest/agreed"] == threads
+    assert stats.get("archiver/rest/disagreements", 0) == 0
+    assert stats.get("archiver/rest/only_in_html", 0) == 0

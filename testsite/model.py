@@ -62,6 +62,9 @@ class SiteArticle:
     def present(self) -> list[SiteComment]:
         return [c for c in self.comments if not c.deleted]
 
+    def comments_by_kind(self, kind: str = "comment") -> list[SiteComment]:
+        return [c for c in self.present() if c.kind == kind]
+
 
 @dataclass
 class SiteState:

@@ -72,6 +72,7 @@ def article_page(state: SiteState, article: SiteArticle, base: str, page: int | 
 <title>{escape(article.title)} | 生成サイト</title>
 <link rel="canonical" href="{url}">
 <link rel="shortlink" href="{base}/?p={article.id}">
+<link rel="https://api.w.org/" href="{base}/wp-json/">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{escape(article.title)}">
 <meta property="article:published_time" content="{article.published.isoformat()}">

@@ -8,6 +8,7 @@ changed. Per-path request and byte counters tell a test exactly what a crawl fet
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import socket
 import threading
@@ -62,6 +63,8 @@ class GeneratedSite:
     def __init__(self, state: SiteState) -> None:
         self.state = state
         self.misbehavior: dict[str, Misbehavior] = {}
+        # REST answers altered on purpose: comment id → fields to report instead (parent, date_gmt).
+        self.rest_overrides: dict[int, dict[str, object]] = {}
         # Called once right after a path is served: change the site between two fetches.
         self.after: dict[str, Callable[[], None]] = {}
         self.requests: Counter[str] = Counter()
@@ -282,6 +285,11 @@ class GeneratedSite:
         text, total, pages = render.rest_comments(
             self.state, article, self.base_url, page, per_page
         )
+        if self.rest_overrides:
+            entries = json.loads(text)
+            for entry in entries:
+                entry.update(self.rest_overrides.get(entry["id"], {}))
+            text = json.dumps(entries, ensure_ascii=False)
         headers = (("X-WP-Total", str(total)), ("X-WP-TotalPages", str(pages)))
         return Answer(200, text.encode(), "application/json; charset=UTF-8", headers)
 

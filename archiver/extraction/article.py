@@ -36,6 +36,7 @@ class ArticleFields:
     body_text: str | None
     body_html: str | None
     comment_count_shown: int | None
+    rest_api: str | None = None  # the site's REST root (`<link rel="https://api.w.org/">`)
 
 
 class WordPressArticleParser:
@@ -77,6 +78,7 @@ class WordPressArticleParser:
             modified_raw=page.meta.get("article:modified_time"),
             body_text=html_to_text(body) if body is not None else None,
             body_html=inner_html(Selector(root=body)) if body is not None else None,
+            rest_api=page.links.get("https://api.w.org/"),
             comment_count_shown=shown_count(
                 page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES))
             ),
