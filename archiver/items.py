@@ -59,6 +59,11 @@ class ArticleItem:
     body_text: str | None = None
     body_html: str | None = None
     comment_count_shown: int | None = None
+    tags: list[str] = field(default_factory=list)
+    sources: list[dict[str, str | None]] = field(default_factory=list)  # {label, text, url}
+    related_urls: list[str] = field(default_factory=list)
+    previous_url: str | None = None
+    next_url: str | None = None
     comments: list[CommentItem] = field(default_factory=list)
     # True only when every comment page answered 200 and parsed (SPEC: complete fetch).
     comments_complete: bool = True

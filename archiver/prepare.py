@@ -6,7 +6,7 @@ the same page and fetch time always give the same item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from archiver.dates import ParsedDate, parse_date
@@ -38,6 +38,11 @@ def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> A
         body_text=fields.body_text,
         body_html=fields.body_html,
         comment_count_shown=fields.comment_count_shown,
+        tags=list(fields.tags),
+        sources=[asdict(source) for source in fields.sources],
+        related_urls=list(fields.related),
+        previous_url=fields.previous_url,
+        next_url=fields.next_url,
         comment_markup=page.comment_markup,
         rest_api=fields.rest_api,
     )

@@ -41,8 +41,12 @@ def is_sqlite_file(db: str) -> bool:
     return "://" not in db and Path(db).exists()
 
 
-def typed_rows(db: str, table: str, order_by: str = "id") -> list[dict]:
-    """Every row of a contract table through its model types: aware UTC datetimes, dates."""
+def typed_rows(
+    db: str, table: str, order_by: str = "id", columns: set[str] | None = None
+) -> list[dict]:
+    """Every row of a contract table through its model types: aware UTC datetimes, dates.
+
+    `columns` limits the read to columns an older archive has."""
     from sqlalchemy import select
 
     from archiver.db.models import Base
@@ -51,7 +55,8 @@ def typed_rows(db: str, table: str, order_by: str = "id") -> list[dict]:
     engine = create_engine(resolve_db_url(db))
     try:
         with engine.connect() as connection:
-            statement = select(model_table).order_by(model_table.c[order_by])
+            chosen = [c for c in model_table.c if columns is None or c.name in columns]
+            statement = select(*chosen).order_by(model_table.c[order_by])
             return [dict(row._mapping) for row in connection.execute(statement)]
     finally:
         engine.dispose()

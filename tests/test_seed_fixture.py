@@ -56,3 +56,25 @@ def test_nesting_is_only_children_lists_and_depth_classes() -> None:
         assert re.fullmatch(r"comment-\d+", li.attrib["id"])
     # No attribute anywhere names a parent or a depth other than the theme's depth-N class.
     assert not sel.xpath("//@*[contains(name(), 'parent') or contains(name(), 'depth')]")
+
+
+def test_seed_article_links() -> None:
+    """Sources, related articles and neighbours, as the seed text shows them (lines 7–40)."""
+    from archiver.extraction import extract_page
+    from archiver.profiles import load_profile
+
+    url = "https://grandfleet.info/european-region/russia-says-negotiations-with-nato-on-new-security-treaty-to-begin-in-january/"
+    html = (SEED_FIXTURE / "page.html").read_text(encoding="utf-8")
+    article = extract_page(html, url, load_profile("grandfleet.info")).article
+    assert [(s.label, s.text) for s in article.sources] == [
+        ("参考", "Russia says security talks with US, NATO to begin in January"),
+        ("出典", "Photo by Staff Sgt. Keith Anderson"),
+        ("出典", "The White House"),
+        ("出典", "President of Russia"),
+        ("アイキャッチ画像の出典", "President of Russia"),
+    ]
+    assert article.sources[0].url and article.sources[0].url.startswith("https://www.reuters.com/")
+    assert all(s.url is None for s in article.sources[1:])
+    assert article.related == ["https://grandfleet.info/european-region/related/"]
+    assert article.previous_url == "https://grandfleet.info/asia/india-test/"
+    assert article.next_url == "https://grandfleet.info/asia/taiwan-submarine/"

@@ -70,3 +70,13 @@ def test_scrape_every_post_of_a_real_wordpress(wordpress: RunningWordPress, tmp_
     assert stats["archiver/rest/agreed"] == threads
     assert stats.get("archiver/rest/disagreements", 0) == 0
     assert stats.get("archiver/rest/only_in_html", 0) == 0
+    # Article fields: tags as loaded; classic themes link the previous and next posts.
+    by_post = {a["wp_post_id"]: a for a in articles.values()}
+    for article in state.articles.values():
+        assert sorted(by_post[article.id]["tags"]) == sorted(article.tags), article.id
+    if VARIANTS[wordpress.variant].theme == "twentytwentyone":
+        linked = [a for a in articles.values() if a["previous_url"] or a["next_url"]]
+        assert len(linked) == len(articles)
+        urls = {a["url"] for a in articles.values()}
+        assert all(a["previous_url"] in urls | {None} and a["next_url"] in urls | {None}
+                   for a in linked)  # fmt: skip

@@ -89,6 +89,13 @@ class Article(Base):
     body_html: Mapped[str | None] = mapped_column(Text)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count_shown: Mapped[int | None] = mapped_column(Integer)
+    # What the article points to (revision 0003): tag names, 参考/出典 lines as
+    # [{label, text, url}], related articles' URLs, and the previous/next articles.
+    tags: Mapped[list | None] = mapped_column(JSON)
+    sources: Mapped[list | None] = mapped_column(JSON)
+    related_urls: Mapped[list | None] = mapped_column(JSON)
+    previous_url: Mapped[str | None] = mapped_column(String(2048))
+    next_url: Mapped[str | None] = mapped_column(String(2048))
     # The comment markup the last fetch recognized (NULL: none recognized).
     comment_markup: Mapped[str | None] = mapped_column(String(32))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

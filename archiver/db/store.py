@@ -132,7 +132,7 @@ class ArchiveStore:
         for name in (
             "url", "wp_post_id", "title", "category", "author", "published_at", "published_on",
             "published_raw", "modified_at", "body_text", "body_html", "comment_count_shown",
-            "comment_markup",
+            "comment_markup", "tags", "sources", "related_urls", "previous_url", "next_url",
         ):  # fmt: skip
             value = getattr(item, name)
             if getattr(article, name) != value:

@@ -62,7 +62,7 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     sel = Selector(text=html)
     if not ARTICLE_PARSER.is_article(sel):
         return PageExtract(article=None)
-    extract = PageExtract(article=ARTICLE_PARSER.parse(sel))
+    extract = PageExtract(article=ARTICLE_PARSER.parse(sel, url))
     parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
     if parser is not None:
         extract.comment_markup = parser.name

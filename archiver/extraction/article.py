@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 from parsel import Selector
 
 from archiver.extraction.helpers import first_int, inner_html
+from archiver.extraction.links import (
+    NEXT_CLASSES,
+    PREVIOUS_CLASSES,
+    RELATED_CLASSES,
+    SourceLine,
+    adjacent_link,
+    related_links,
+    source_lines,
+)
 from archiver.text import html_to_text
 
 # How themes print a thread's size: 「題」への38件のフィードバック, コメント ( 34 ), 38 thoughts on "…".
@@ -37,6 +46,11 @@ class ArticleFields:
     body_html: str | None
     comment_count_shown: int | None
     rest_api: str | None = None  # the site's REST root (`<link rel="https://api.w.org/">`)
+    tags: list[str] = field(default_factory=list)
+    sources: list[SourceLine] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # related articles' URLs
+    previous_url: str | None = None
+    next_url: str | None = None
 
 
 class WordPressArticleParser:
@@ -62,9 +76,10 @@ class WordPressArticleParser:
             return True
         return bool(sel.xpath("//article[.//h1 or .//h2]"))
 
-    def parse(self, sel: Selector) -> ArticleFields:
+    def parse(self, sel: Selector, url: str = "") -> ArticleFields:
         page = PageIndex(sel.root)
         body = page.first_with_class(self.BODY_CLASSES)
+        related_blocks = [page.by_class[c] for c in RELATED_CLASSES if c in page.by_class]
         return ArticleFields(
             canonical=page.links.get("canonical"),
             wp_post_id=self._post_id(page),
@@ -79,6 +94,11 @@ class WordPressArticleParser:
             body_text=html_to_text(body) if body is not None else None,
             body_html=inner_html(Selector(root=body)) if body is not None else None,
             rest_api=page.links.get("https://api.w.org/"),
+            tags=page.tags,
+            sources=source_lines(body, url),
+            related=related_links(body, related_blocks, url),
+            previous_url=adjacent_link(page.first_with_class(PREVIOUS_CLASSES), url),
+            next_url=adjacent_link(page.first_with_class(NEXT_CLASSES), url),
             comment_count_shown=shown_count(
                 page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES))
             ),
@@ -141,6 +161,7 @@ class PageIndex:
         self.h1_by_class: dict[str, HtmlElement] = {}
         self.category_rel: HtmlElement | None = None
         self.author_link: HtmlElement | None = None
+        self.tags: list[str] = []
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
@@ -160,6 +181,11 @@ class PageIndex:
                     self.category_rel = element
                 if "author" in rel and self.author_link is None:
                     self.author_link = element
+                # Block themes mark category links rel="tag" too: tell them by URL and container.
+                if "tag" in rel and "category" not in rel and not _is_category_link(element):
+                    name = " ".join(element.text_content().split())
+                    if name and name not in self.tags:
+                        self.tags.append(name)
             if tag in self.WANTED_TAGS:
                 self.first_tag.setdefault(tag, element)
             names = element.get("class")
@@ -217,3 +243,9 @@ class PageIndex:
             return None
         text = " ".join(t.strip() for t in element.itertext() if t.strip())
         return text or None
+
+
+def _is_category_link(link: HtmlElement) -> bool:
+    parent = link.getparent()
+    container = parent.get("class", "") if parent is not None else ""
+    return "/category/" in link.get("href", "") or "taxonomy-category" in container
