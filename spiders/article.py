@@ -57,9 +57,9 @@ class ThreadFetch:
 
         Pages are joined oldest page first, or newest first when the site lists its top-level
         comments newest first (WordPress `comment_order = desc`). A comment seen on two pages
-        (a boundary moved between fetches) is kept once. Fewer comments than the page says it
-        has means something moved while we fetched: the fetch is not complete, so it marks
-        nothing deleted and renumbers nothing (SPEC: complete fetch).
+        (a boundary moved between fetches) is kept once. Over several pages, fewer comments
+        than the page says it has means something moved while we fetched: the fetch is not
+        complete, so it marks nothing deleted and renumbers nothing (SPEC: complete fetch).
         """
         seen: set[str] = set()
         comments = []
@@ -74,7 +74,8 @@ class ThreadFetch:
         item.comments = comments
         item.pages_fetched = len(self.pages)
         shown = item.comment_count_shown
-        self.short = shown is not None and len(comments) < shown
+        # Only several fetches can disagree with each other; one page is one snapshot.
+        self.short = len(self.pages) > 1 and shown is not None and len(comments) < shown
         if self.short:
             item.comments_complete = False
         return item
