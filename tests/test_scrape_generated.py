@@ -190,3 +190,26 @@ def test_the_rest_api_agrees_and_an_altered_answer_is_reported(tmp_path: Path) -
     assert stats["archiver/rest/agreed"] == comments - 2
     # The HTML's values are what is stored.
     assert stored_threads(db) == expected_threads(state)
+
+
+def test_an_unknown_comment_markup_is_stored_reported_and_fails_the_run(tmp_path: Path) -> None:
+    state = generate(3, (5, 12), seed=51, comments_per_page=None)
+    db = str(tmp_path / "unknown.sqlite3")
+    with GeneratedSite(state) as site:
+        assert scrape_all(site, db, tmp_path).returncode == 0
+        article = state.articles[2]
+        article.markup = "unknown"  # the site switched its comment plugin
+        site.changed()
+        second = scrape_all(site, db, tmp_path)
+        url = site.url(article.path)
+    assert second.returncode == 1
+    assert f"{url}: comment markup not recognized" in second.stderr
+    row = query(
+        db, "SELECT title, comment_markup, comment_count FROM articles WHERE wp_post_id = 2"
+    )
+    assert row == [{"title": article.title, "comment_markup": None,
+                    "comment_count": len(article.comments_by_kind())}]  # fmt: skip
+    # Nothing was marked deleted from a page we could not read.
+    assert query(db, "SELECT count(*) AS n FROM comments WHERE deleted_at IS NOT NULL")[0]["n"] == 0
+    assert run_stats(db)["archiver/errors/unknown_markup"] == 1
+    assert query(db, "SELECT status FROM crawl_runs ORDER BY id DESC")[0]["status"] == "failed"
