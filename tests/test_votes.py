@@ -67,3 +67,17 @@ def test_no_counter_is_null_and_a_body_never_counts() -> None:
     ).comments
     assert comments[0].votes is None
     assert "引用" in comments[0].body_text
+
+
+def test_a_site_profile_names_its_markup_family(tmp_path, monkeypatch) -> None:
+    """A profile is data: a new site of a known family needs a TOML file, no code."""
+    from archiver.profiles import SiteProfile
+
+    html = page(WIDGETS["wp-ulike"])
+    default = load_profile("x")
+    assert extract_page(html, URL, default).comment_markup == "wp-classic"
+    forced = SiteProfile(domain="x", timezone="Asia/Tokyo", vote_selectors=default.vote_selectors,
+                         comment_markup="wp-block")  # fmt: skip
+    page_read = extract_page(html, URL, forced)
+    assert page_read.comment_markup is None and page_read.has_comment_signs  # reported, not guessed
+    assert load_profile("grandfleet.info").comment_markup == "tcd"

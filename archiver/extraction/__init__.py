@@ -16,13 +16,21 @@ from parsel import Selector
 from archiver.extraction.article import ArticleFields, WordPressArticleParser
 from archiver.extraction.helpers import first_int
 from archiver.extraction.tcd import TcdCommentParser
-from archiver.extraction.wpcore import BlockCommentParser, ClassicCommentParser
+from archiver.extraction.wpcore import (
+    BlockCommentParser,
+    ClassicCommentParser,
+    WordPressCoreParser,
+)
 from archiver.items import CommentItem
 from archiver.profiles import SiteProfile
 from archiver.urls import canonical_url
 
 # Most specific first: a TCD page also carries core classes.
-COMMENT_PARSERS = (TcdCommentParser(), BlockCommentParser(), ClassicCommentParser())
+COMMENT_PARSERS: tuple[WordPressCoreParser, ...] = (
+    TcdCommentParser(),
+    BlockCommentParser(),
+    ClassicCommentParser(),
+)
 ARTICLE_PARSER = WordPressArticleParser()
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
 # Signs that a page shows comments in some markup, recognized or not: an element with a
@@ -63,7 +71,8 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     if not ARTICLE_PARSER.is_article(sel):
         return PageExtract(article=None)
     extract = PageExtract(article=ARTICLE_PARSER.parse(sel, url))
-    parser = next((p for p in COMMENT_PARSERS if p.matches(sel)), None)
+    candidates = [p for p in COMMENT_PARSERS if p.name == profile.comment_markup] or COMMENT_PARSERS
+    parser = next((p for p in candidates if p.matches(sel)), None)
     if parser is not None:
         extract.comment_markup = parser.name
         extract.comments = parser.parse(sel, profile, url)

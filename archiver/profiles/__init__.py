@@ -26,6 +26,9 @@ class SiteProfile:
     timezone: str
     vote_selectors: tuple[VoteSelector, ...]
     notes: str = ""
+    # The comment markup family to read (a parser name: tcd, wp-classic, wp-block); None: the
+    # first parser that recognizes the page.
+    comment_markup: str | None = None
 
 
 @lru_cache(maxsize=128)
@@ -40,6 +43,7 @@ def load_profile(domain: str) -> SiteProfile:
         timezone=data.get("timezone", "Asia/Tokyo"),
         vote_selectors=tuple(VoteSelector(**entry) for entry in data.get("votes", [])),
         notes=data.get("notes", ""),
+        comment_markup=data.get("comment_markup"),
     )
 
 
