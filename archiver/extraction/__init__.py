@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from cssselect import GenericTranslator
 from lxml import etree
 from parsel import Selector
 
@@ -50,6 +51,11 @@ _PAGE_LINKS = etree.XPath(
 )
 
 
+_CURRENT_PAGE = etree.XPath(
+    GenericTranslator().css_to_xpath(".page-numbers.current, .c-comment__pager .current")
+)
+
+
 @dataclass
 class PageExtract:
     """What one fetched page holds."""
@@ -68,9 +74,10 @@ class PageExtract:
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     sel = Selector(text=html)
-    if not ARTICLE_PARSER.is_article(sel):
+    fields = ARTICLE_PARSER.read(sel, url)
+    if fields is None:
         return PageExtract(article=None)
-    extract = PageExtract(article=ARTICLE_PARSER.parse(sel, url))
+    extract = PageExtract(article=fields)
     candidates = [p for p in COMMENT_PARSERS if p.name == profile.comment_markup] or COMMENT_PARSERS
     parser = next((p for p in candidates if p.matches(sel)), None)
     if parser is not None:
@@ -100,13 +107,14 @@ def comment_pages(sel: Selector, url: str) -> tuple[dict[int, str], int]:
         ):
             pages.setdefault(number, absolute.split("#", 1)[0])
     own = page_number_of(url)
-    if own is None:
+    if own is None and not pages:
+        own = 1  # a thread on one page
+    elif own is None:
         # The default page (often the newest) under the article URL: its number is the current
         # marker's ("2", or "Page 14" in Twenty Twenty-One), else one past the pages it links to.
-        current = first_int(
-            sel.css(".page-numbers.current, .c-comment__pager .current").xpath("string()").get()
-        )
-        own = current or (max(pages) + 1 if pages else 1)
+        markers = _CURRENT_PAGE(sel.root)
+        current = first_int(markers[0].text_content()) if markers else None
+        own = current or max(pages) + 1
     pages[own] = url.split("#", 1)[0]
     return pages, own
 

@@ -65,19 +65,31 @@ class WordPressArticleParser:
     SHOWN_COUNT_CLASSES = ("c-comment__tab-item is-active", "comments-title",
                            "wp-block-comments-title")  # fmt: skip
 
+    def read(self, sel: Selector, url: str = "") -> ArticleFields | None:
+        """The article's fields, or None when the page has no article signal."""
+        page = PageIndex(sel.root)
+        if not self._is_article(page, sel):
+            return None
+        return self._fields(page, url)
+
     def is_article(self, sel: Selector) -> bool:
-        """SPEC's article signals: og:type, JSON-LD type, body class, or an article with a title."""
-        if sel.css('meta[property="og:type"]::attr(content)').get("").strip() == "article":
+        return self._is_article(PageIndex(sel.root), sel)
+
+    def parse(self, sel: Selector, url: str = "") -> ArticleFields:
+        return self._fields(PageIndex(sel.root), url)
+
+    def _is_article(self, page: PageIndex, sel: Selector) -> bool:
+        """SPEC's article signals: og:type, body class, JSON-LD type, or an article with a title."""
+        if page.meta.get("og:type") == "article":
+            return True
+        if re.search(r"\b(single|postid-\d+)\b", page.body_class):
             return True
         if self._jsonld_types(sel) & ARTICLE_TYPES:
             return True
-        body_class = sel.css("body::attr(class)").get("")
-        if re.search(r"\b(single|postid-\d+)\b", body_class):
-            return True
-        return bool(sel.xpath("//article[.//h1 or .//h2]"))
+        article = page.first_tag.get("article")
+        return article is not None and bool(sel.xpath("//article[.//h1 or .//h2]"))
 
-    def parse(self, sel: Selector, url: str = "") -> ArticleFields:
-        page = PageIndex(sel.root)
+    def _fields(self, page: PageIndex, url: str) -> ArticleFields:
         body = page.first_with_class(self.BODY_CLASSES)
         related_blocks = [page.by_class[c] for c in RELATED_CLASSES if c in page.by_class]
         return ArticleFields(

@@ -15,6 +15,7 @@ more (bench/bench_extraction.py).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cssselect import GenericTranslator
@@ -30,6 +31,7 @@ from archiver.text import html_to_text
 _COMMENT_ID = re.compile(r"^comment-(\d+)$")
 _KINDS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
 _SPACE = re.compile(r"\s+")
+_LAST_CLASS = re.compile(r"\.([\w-]+)")
 
 
 class WordPressCoreParser:
@@ -50,9 +52,6 @@ class WordPressCoreParser:
             **{name: "date" for name in self.DATE},
             **{name: "body" for name in self.BODY},
         }
-        # Candidates by a cheap substring test; the exact class is checked in Python.
-        tests = " or ".join(f"contains(@class, '{name}')" for name in self._role_of_class)
-        self._scan = etree.XPath(f".//*[starts-with(@id, 'comment-') or {tests}]")
 
     def matches(self, sel: Selector) -> bool:
         return bool(self._lists(sel.root))
@@ -68,20 +67,25 @@ class WordPressCoreParser:
         default_kind: str = KIND_COMMENT,
     ) -> list[CommentItem]:
         vote_xpaths = _vote_xpaths(profile.vote_selectors)
+        # A vote selector runs only when its last class shows up in the list's scan.
+        scan = _scan(tuple(self._role_of_class), tuple(v.last_class for v in vote_xpaths))
         roles = self._role_of_class
         comments = []
         for comment_list in lists:
             # One scan of the list: comment items and each field's element, by class.
             items: dict[str, HtmlElement] = {}
             parts: dict[str, dict[str, HtmlElement]] = {}
-            for element in self._scan(comment_list):
+            seen_classes: set[str] = set()
+            for element in scan(comment_list):
                 key = element.get("id")
                 if key and _COMMENT_ID.match(key):
                     if element.tag == "li" or "depth-" in element.get("class", ""):
                         items[key] = element
                         parts[key] = {}
                     continue
-                for name in element.get("class", "").split():
+                names = element.get("class", "").split()
+                seen_classes.update(names)
+                for name in names:
                     role = roles.get(name)
                     if role is None:
                         continue
@@ -92,8 +96,11 @@ class WordPressCoreParser:
             if not items:
                 continue
             votes: dict[str, int] = {}
-            for xpath, attr in vote_xpaths:
-                for element in xpath(comment_list):
+            for vote in vote_xpaths:
+                if vote.last_class and vote.last_class not in seen_classes:
+                    continue
+                attr = vote.attr
+                for element in vote.xpath(comment_list):
                     owner = _owner(element, self.BODY)
                     if owner in parts and owner not in votes:
                         count = first_int(element.get(attr) if attr else element.text_content())
@@ -207,9 +214,33 @@ def _inner_html(element: HtmlElement) -> str:
     return (head + "".join(tostring(c, encoding="unicode") for c in element)).strip()
 
 
+@dataclass(frozen=True)
+class _VoteQuery:
+    xpath: etree.XPath
+    attr: str | None
+    last_class: str | None  # the class the counter itself carries, for the cheap pre-check
+
+
 @lru_cache(maxsize=64)
-def _vote_xpaths(selectors: tuple[VoteSelector, ...]) -> tuple[tuple[etree.XPath, str | None], ...]:
+def _vote_xpaths(selectors: tuple[VoteSelector, ...]) -> tuple[_VoteQuery, ...]:
     translator = GenericTranslator()
-    return tuple(
-        (etree.XPath(translator.css_to_xpath(s.css, prefix=".//")), s.attr) for s in selectors
-    )
+    queries = []
+    for selector in selectors:
+        classes = _LAST_CLASS.findall(selector.css.split()[-1]) if selector.css.split() else []
+        queries.append(
+            _VoteQuery(
+                etree.XPath(translator.css_to_xpath(selector.css, prefix=".//")),
+                selector.attr,
+                classes[0] if classes else None,
+            )
+        )
+    return tuple(queries)
+
+
+@lru_cache(maxsize=64)
+def _scan(role_classes: tuple[str, ...], vote_classes: tuple[str | None, ...]) -> etree.XPath:
+    """One pass over a comment list: items, and elements whose class may matter (a cheap
+    substring test; the exact class is checked in Python)."""
+    names = dict.fromkeys([*role_classes, *(c for c in vote_classes if c)])
+    tests = " or ".join(f"contains(@class, '{name}')" for name in names)
+    return etree.XPath(f".//*[starts-with(@id, 'comment-') or {tests}]")
