@@ -117,12 +117,6 @@ class GeneratedSite:
         with self.lock:
             self._cached_version = -1
 
-    def reset_counters(self) -> None:
-        with self.lock:
-            self.requests.clear()
-            self.bytes_sent.clear()
-            self.statuses.clear()
-
     def __enter__(self) -> GeneratedSite:
         self.thread.start()
         return self

@@ -72,12 +72,6 @@ class WordPressArticleParser:
             return None
         return self._fields(page, url)
 
-    def is_article(self, sel: Selector) -> bool:
-        return self._is_article(PageIndex(sel.root), sel)
-
-    def parse(self, sel: Selector, url: str = "") -> ArticleFields:
-        return self._fields(PageIndex(sel.root), url)
-
     def _is_article(self, page: PageIndex, sel: Selector) -> bool:
         """SPEC's article signals: og:type, body class, JSON-LD type, or an article with a title."""
         if page.meta.get("og:type") == "article":
