@@ -104,6 +104,7 @@ class ArticleSpider(scrapy.Spider):
         # `-a url=U` for one article; `urls` (a list, or one URL a line) for several.
         listed = urls.split() if isinstance(urls, str) else list(urls or [])
         self.urls = [validate_article_url(u) for u in ([url] if url else []) + listed]
+        self.rest_refused: set[str] = set()  # sites whose REST API answered no usable list
         if not self.urls:
             validate_article_url(None)
 
@@ -190,6 +191,7 @@ class ArticleSpider(scrapy.Spider):
         """Page `page` of the REST comments of the article, when the site offers them."""
         if not (
             self.settings.getbool("ARCHIVER_REST_CROSSCHECK", True)
+            and item.domain not in self.rest_refused
             and item.rest_api
             and item.wp_post_id is not None
             and any(c.kind == "comment" for c in item.comments)
@@ -244,8 +246,11 @@ class ArticleSpider(scrapy.Spider):
         yield item
 
     def _rest_unusable(self, item: ArticleItem, reason: str) -> None:
-        # The REST API is a second opinion: its absence is worth a warning, never an error.
-        logger.warning("%s: no REST cross-check: %s", item.fetched_url, reason)
+        # The REST API is a second opinion: its absence is worth a warning, never an error,
+        # and one per site (many sites switch it off for visitors).
+        if item.domain not in self.rest_refused:
+            logger.warning("%s: no REST cross-check for this site: %s", item.fetched_url, reason)
+            self.rest_refused.add(item.domain)
         item.rest_comments = None
         self.crawler.stats.inc_value("archiver/rest/unusable")
 

@@ -213,3 +213,16 @@ def test_an_unknown_comment_markup_is_stored_reported_and_fails_the_run(tmp_path
     assert query(db, "SELECT count(*) AS n FROM comments WHERE deleted_at IS NOT NULL")[0]["n"] == 0
     assert run_stats(db)["archiver/errors/unknown_markup"] == 1
     assert query(db, "SELECT status FROM crawl_runs ORDER BY id DESC")[0]["status"] == "failed"
+
+
+def test_a_site_without_its_rest_api_warns_once(tmp_path: Path) -> None:
+    state = generate(4, (3, 8), seed=61, comments_per_page=None)
+    state.rest_api = False  # the page still links it; the endpoint answers 404
+    db = str(tmp_path / "norest.sqlite3")
+    with GeneratedSite(state) as site:
+        done = scrape_all(site, db, tmp_path)
+        # Requests already queued still go out; none after the first refusal is read.
+        assert sum(p.startswith("/wp-json/") for p in site.requests) <= 4
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("no REST cross-check for this site") == 1
+    assert stored_threads(db) == expected_threads(state)
