@@ -68,6 +68,10 @@ class WordPressCoreParser:
     ) -> list[CommentItem]:
         vote_xpaths = _vote_xpaths(profile.vote_selectors)
         roles = self._role_of_class
+        body_classes = self.BODY
+        if profile.comment_classes:  # a site profile's own names for the fields
+            roles = {**roles, **{n: role for role, names in profile.comment_classes for n in names}}
+            body_classes = tuple(n for n, role in roles.items() if role == "body")
         comments = []
         for comment_list in lists:
             # One scan of the list: comment items and each field's element, by class.
@@ -92,7 +96,7 @@ class WordPressCoreParser:
                     if role is None:
                         continue
                     # A body's own elements never play another part.
-                    owner = _owner(element, () if role == "body" else self.BODY)
+                    owner = _owner(element, () if role == "body" else body_classes)
                     if owner in parts:
                         parts[owner].setdefault(role, element)
             if not items:
@@ -103,7 +107,7 @@ class WordPressCoreParser:
                     continue
                 attr = vote.attr
                 for element in vote.xpath(comment_list):
-                    owner = _owner(element, self.BODY)
+                    owner = _owner(element, body_classes)
                     if owner in parts and owner not in votes:
                         count = first_int(element.get(attr) if attr else element.text_content())
                         if count is not None:

@@ -29,6 +29,9 @@ class SiteProfile:
     # The comment markup family to read (a parser name: tcd, wp-classic, wp-block); None: the
     # first parser that recognizes the page.
     comment_markup: str | None = None
+    # Extra class names per comment field (author, date, body) for a theme that renames them:
+    # e.g. (("author", ("my-name",)),). Tried beside the family's own names.
+    comment_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @lru_cache(maxsize=128)
@@ -44,6 +47,9 @@ def load_profile(domain: str) -> SiteProfile:
         vote_selectors=tuple(VoteSelector(**entry) for entry in data.get("votes", [])),
         notes=data.get("notes", ""),
         comment_markup=data.get("comment_markup"),
+        comment_classes=tuple(
+            (role, tuple(names)) for role, names in sorted(data.get("comment_classes", {}).items())
+        ),
     )
 
 

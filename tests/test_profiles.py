@@ -1,5 +1,5 @@
-"""The built-in vote detector: the counters of the common comment-like plugins, in their real
-markup (from each plugin's own template), read inside a comment and never from its body."""
+"""Site profiles as data: the built-in vote detector (the counters of the common comment-like
+plugins in their real markup, never read from a body), markup families and renamed classes."""
 
 from __future__ import annotations
 
@@ -81,3 +81,20 @@ def test_a_site_profile_names_its_markup_family(tmp_path, monkeypatch) -> None:
     page_read = extract_page(html, URL, forced)
     assert page_read.comment_markup is None and page_read.has_comment_signs  # reported, not guessed
     assert load_profile("grandfleet.info").comment_markup == "tcd"
+
+
+def test_a_profile_adds_class_names_for_a_renamed_field() -> None:
+    from dataclasses import replace
+
+    html = (
+        page(WIDGETS["wp-ulike"])
+        .replace('<b class="fn">匿名</b>', '<span class="comment-author-name">山田</span>')
+        .replace('class="comment-content"', 'class="comment-text"')
+    )
+    default = load_profile("x")
+    plain = extract_page(html, URL, default).comments[0]
+    assert (plain.author, plain.body_text) == ("", "")
+    own = replace(default, comment_classes=(("author", ("comment-author-name",)),
+                                            ("body", ("comment-text",))))  # fmt: skip
+    read = extract_page(html, URL, own).comments[0]
+    assert (read.author, read.body_text, read.votes) == ("山田", "本文です。", 12)
