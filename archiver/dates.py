@@ -120,18 +120,22 @@ def parse_date(
     tz: str = "Asia/Tokyo",
     now: datetime | None = None,
     reference: datetime | date | None = None,
+    formats: tuple[str, ...] = (),
 ) -> ParsedDate | None:
     """Parse a date shown on a page.
 
     `now` is the fetch time (relative forms resolve against it; default: the current time);
-    `reference` is the earliest plausible date, used to give a year-less `1月2日` its year.
+    `reference` is the earliest plausible date, used to give a year-less `1月2日` its year;
+    `formats` are a site profile's own `strptime` forms, tried first (a day-first site, say).
     Returns None when the text holds no valid date; never raises on any text.
     """
     if not text or not isinstance(text, str) or not isinstance(tz, str):
         return None
     now = _as_utc(now) if now is not None else datetime.now(UTC)
     try:
-        result = _absolute(text, tz)
+        result = _hinted(text, tz, formats) if formats else None
+        if result is None:
+            result = _absolute(text, tz)
         if result is None:  # not an absolute form: what it means depends on now and reference
             zone = _zone(tz)
             normalized = _normalize(text)
@@ -148,6 +152,24 @@ def parse_date(
 
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time()
+# The finest strptime directive a format holds decides the precision.
+_FORMAT_PRECISION = (("%S", "second"), ("%M", "minute"), ("%H", "hour"), ("%I", "hour"))
+
+
+def _hinted(text: str, tz: str, formats: tuple[str, ...]) -> tuple | None:
+    normalized = _normalize(text)
+    for form in formats:
+        try:
+            parsed = datetime.strptime(normalized, form)
+        except ValueError:
+            continue
+        precision = next((p for d, p in _FORMAT_PRECISION if d in form), "day")
+        zone = _zone(tz)
+        local = parsed.replace(tzinfo=parsed.tzinfo or zone)
+        if precision == "day":
+            local = datetime.combine(local.date(), _MIDNIGHT, zone)
+        return local.astimezone(UTC), local.date(), precision
+    return None
 
 
 def _as_utc(value: datetime) -> datetime:

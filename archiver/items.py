@@ -50,6 +50,7 @@ class ArticleItem:
     fetched_at: datetime
     domain: str
     timezone: str = "Asia/Tokyo"
+    date_formats: tuple[str, ...] = ()  # the site profile's own date forms
     wp_post_id: int | None = None
     title: str | None = None
     category: str | None = None

@@ -23,12 +23,14 @@ def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> A
     if fields is None:
         raise ValueError(f"{fetched_url} is not an article page")
     domain = site_domain(fetched_url)
+    profile = load_profile(domain)
     return ArticleItem(
         url=canonical_url(fetched_url, fields.canonical),
         fetched_url=fetched_url,
         fetched_at=fetched_at,
         domain=domain,
-        timezone=load_profile(domain).timezone,
+        timezone=profile.timezone,
+        date_formats=profile.date_formats,
         wp_post_id=fields.wp_post_id,
         title=fields.title,
         category=fields.category,
@@ -64,14 +66,16 @@ def fill_dates(item: ArticleItem) -> DateReport:
     text and leaves the rest None.
     """
     report = DateReport()
-    now, tz = item.fetched_at, item.timezone
-    published = _parse(item.published_raw, tz, now, report)
+    now, tz, forms = item.fetched_at, item.timezone, item.date_formats
+    published = _parse(item.published_raw, tz, now, forms, report)
     if published:
         item.published_at, item.published_on = published.utc, published.local_date
-    modified = _parse(item.modified_raw, tz, now, report)
+    modified = _parse(item.modified_raw, tz, now, forms, report)
     item.modified_at = modified.utc if modified else None
     for comment in item.comments:
-        parsed = parse_date(comment.posted_raw, tz=tz, now=now, reference=item.published_at)
+        parsed = parse_date(
+            comment.posted_raw, tz=tz, now=now, reference=item.published_at, formats=forms
+        )
         if parsed is None:
             if comment.posted_raw is not None or comment.kind == KIND_COMMENT:
                 report.comments_unparsed.append(comment)
@@ -82,10 +86,12 @@ def fill_dates(item: ArticleItem) -> DateReport:
     return report
 
 
-def _parse(raw: str | None, tz: str, now: datetime, report: DateReport) -> ParsedDate | None:
+def _parse(
+    raw: str | None, tz: str, now: datetime, forms: tuple[str, ...], report: DateReport
+) -> ParsedDate | None:
     if raw is None:
         return None
-    parsed = parse_date(raw, tz=tz, now=now)
+    parsed = parse_date(raw, tz=tz, now=now, formats=forms)
     if parsed is None:
         report.article_unparsed.append(raw)
     else:

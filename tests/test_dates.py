@@ -206,3 +206,20 @@ def test_relative_hours_resolve_against_now(moment: datetime) -> None:
     now = moment.replace(tzinfo=UTC)
     result = parse_date("3時間前", now=now)
     assert result.utc == (now - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+
+
+def test_a_site_profile_date_form_is_tried_first() -> None:
+    """A day-first site: 03/04/2021 is 3 April there, not 4 March."""
+    plain = parse_date("03/04/2021 10:30", tz="Asia/Tokyo")
+    hinted = parse_date("03/04/2021 10:30", tz="Asia/Tokyo", formats=("%d/%m/%Y %H:%M",))
+    assert hinted is not None and hinted.local_date == date(2021, 4, 3)
+    assert hinted.precision == "minute"
+    assert hinted.utc == datetime(2021, 4, 3, 1, 30, tzinfo=UTC)
+    assert plain is None or plain.local_date != hinted.local_date
+    day = parse_date("2021.4.3", formats=("%Y.%m.%d",))
+    assert day is not None and (day.precision, day.utc) == (
+        "day",
+        datetime(2021, 4, 2, 15, tzinfo=UTC),
+    )
+    # A form that does not fit falls through to the built-in ones.
+    assert parse_date("2021年12月23日", formats=("%d/%m/%Y",)).local_date == date(2021, 12, 23)

@@ -32,6 +32,8 @@ class SiteProfile:
     # Extra class names per comment field (author, date, body) for a theme that renames them:
     # e.g. (("author", ("my-name",)),). Tried beside the family's own names.
     comment_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The site's own date forms (strptime), tried before the built-in ones.
+    date_formats: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=128)
@@ -47,6 +49,7 @@ def load_profile(domain: str) -> SiteProfile:
         vote_selectors=tuple(VoteSelector(**entry) for entry in data.get("votes", [])),
         notes=data.get("notes", ""),
         comment_markup=data.get("comment_markup"),
+        date_formats=tuple(data.get("date_formats", [])),
         comment_classes=tuple(
             (role, tuple(names)) for role, names in sorted(data.get("comment_classes", {}).items())
         ),
