@@ -142,7 +142,6 @@ def content(seed: int = 7) -> SiteState:
     long.id, long.slug = 0, "long-thread"
     _add(state, long)
     _add(state, seed_article())
-    # Empty authors: WordPress shows them as 匿名 (Anonymous), so the loader gets one of each.
     return state
 
 
