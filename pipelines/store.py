@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from archiver.config import describe_db, resolve_db_url
 from archiver.db.engine import open_archive
@@ -16,6 +20,7 @@ from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, GoneItem
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ArchiveStorePipeline:
@@ -33,6 +38,7 @@ class ArchiveStorePipeline:
         self.arguments = settings.get("ARCHIVER_RUN_ARGUMENTS")
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -45,13 +51,16 @@ class ArchiveStorePipeline:
         self.run_id = self.store.start_run(self.command, self.arguments)
         self.stats.set_value("archiver/run_id", self.run_id)
         self.stats.set_value("archiver/db", describe_db(self.db_url))
+        # Threads are written on one thread of their own, one after another: the reactor goes on
+        # fetching while a long thread is stored, and writes never race each other.
+        self.writer.start()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         store = self.store
         if store is None:  # open_spider failed; Scrapy has logged why
             raise DropItem("the archive is not open")
         if isinstance(item, ArticleItem):
-            result = store.store_article(item, self.run_id)
+            result = await self._in_writer(store.store_article, item, self.run_id)
             self.stats.inc_value("archiver/articles/stored")
             self.stats.inc_value("archiver/articles/new", int(result.article_new))
             self.stats.inc_value("archiver/articles/changed", int(result.article_changed))
@@ -63,11 +72,24 @@ class ArchiveStorePipeline:
                 self.stats.set_value("archiver/article_ids", [result.article_id])
             else:
                 ids.append(result.article_id)
-        elif isinstance(item, GoneItem) and store.mark_gone(item.url, item.fetched_at):
+        elif isinstance(item, GoneItem) and await self._in_writer(
+            store.mark_gone, item.url, item.fetched_at
+        ):
             self.stats.inc_value("archiver/articles/gone")
         return item
 
+    async def _in_writer(self, function: Callable[..., T], *args: Any) -> T:
+        # Imported here: importing the reactor at module level would install the default one
+        # before Scrapy installs the asyncio reactor.
+        from twisted.internet import reactor
+
+        return await maybe_deferred_to_future(
+            deferToThreadPool(reactor, self.writer, function, *args)
+        )
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer.started:
+            self.writer.stop()  # every item is stored by now: Scrapy waited for them
         if self.store is None or self.run_id is None:
             return
         stats = self.stats.get_stats()
