@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from archiver.api import RunResult, scrape
 from archiver.config import data_home
@@ -26,11 +27,38 @@ class Page:
     truncated: bool = False
 
 
-class LocalSite:
-    """A real HTTP server on 127.0.0.1 (ephemeral port) serving fixed pages; 404 for the rest.
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (ephemeral port), serving while the context lasts."""
 
-    Used by the demo and by the tests; counts requests per path.
-    """
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class LocalSite(LoopbackServer):
+    """Fixed pages on 127.0.0.1; 404 for the rest. Used by the demo and the tests; counts
+    requests per path."""
 
     def __init__(self, pages: dict[str, Page]) -> None:
         self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
@@ -55,29 +83,7 @@ class LocalSite:
             def log_message(self, *args: object) -> None:  # quiet: the crawl logs what matters
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def __enter__(self) -> LocalSite:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def demo_page() -> bytes:

@@ -12,27 +12,16 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from timing import rate  # bench/timing.py, beside this script
 
 MIX = Path(__file__).parent / "data" / "dates_mix.txt"
 NOW = datetime(2021, 12, 26, 3, 0, tzinfo=UTC)
 IMPORT_CODE = (
     "import time; t = time.perf_counter(); import archiver.dates; print(time.perf_counter() - t)"
 )
-
-
-def rate(function, texts: list[str], min_seconds: float = 2.0) -> float:
-    """Parses per second, repeating the mix until at least `min_seconds` have passed."""
-    done, start = 0, time.perf_counter()
-    while True:
-        for text in texts:
-            function(text)
-        done += len(texts)
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return done / elapsed
 
 
 def cold_import_seconds(runs: int = 7) -> float:

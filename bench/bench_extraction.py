@@ -11,10 +11,10 @@ Run: .venv/bin/python bench/bench_extraction.py
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import lxml.html
+from timing import rate  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,17 +43,6 @@ def pages() -> list[str]:
     return fixture_pages() + generated_pages()
 
 
-def rate(function, texts: list[str], min_seconds: float = 3.0) -> float:
-    done, start = 0, time.perf_counter()
-    while True:
-        for text in texts:
-            function(text)
-        done += len(texts)
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return done / elapsed
-
-
 def main() -> None:
     profile = load_profile("127.0.0.1")
     for name, texts in (
@@ -61,8 +50,8 @@ def main() -> None:
         ("generated, comment-heavy", generated_pages()),
     ):
         comments = sum(len(extract_page(t, URL, profile).comments) for t in texts)
-        bare = rate(lambda t: lxml.html.fromstring(t), texts)
-        full = rate(lambda t: extract_page(t, URL, profile), texts)
+        bare = rate(lambda t: lxml.html.fromstring(t), texts, min_seconds=3.0)
+        full = rate(lambda t: extract_page(t, URL, profile), texts, min_seconds=3.0)
         size = sum(len(t.encode()) for t in texts) / len(texts) / 1000
         print(
             f"{name}: {len(texts)} pages, avg {size:.0f} KB, {comments / len(texts):.0f} comments a page"

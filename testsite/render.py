@@ -298,23 +298,22 @@ def last_modified(article: SiteArticle) -> datetime:
 
 
 def wp_sitemap_index(state: SiteState, base: str) -> str:
-    files = max(1, -(-len(state.live_articles()) // SITEMAP_PAGE))
-    entries = "".join(
-        f"<sitemap><loc>{base}/wp-sitemap-posts-post-{n}.xml</loc></sitemap>"
-        for n in range(1, files + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
-    )
+    """WordPress core's `wp-sitemap.xml` (no lastmod in its index)."""
+    return _sitemap_index(state, lambda n: f"{base}/wp-sitemap-posts-post-{n}.xml", None)
 
 
 def seo_sitemap_index(state: SiteState, base: str) -> str:
+    """The SEO plugins' `sitemap_index.xml` (Yoast-style file names, with lastmod)."""
+    return _sitemap_index(
+        state, lambda n: f"{base}/post-sitemap{'' if n == 1 else n}.xml", state.now
+    )
+
+
+def _sitemap_index(state: SiteState, file_url, lastmod: datetime | None) -> str:
     files = max(1, -(-len(state.live_articles()) // SITEMAP_PAGE))
+    stamp = f"<lastmod>{lastmod.astimezone(UTC).isoformat()}</lastmod>" if lastmod else ""
     entries = "".join(
-        f"<sitemap><loc>{base}/post-sitemap{'' if n == 1 else n}.xml</loc>"
-        f"<lastmod>{state.now.astimezone(UTC).isoformat()}</lastmod></sitemap>"
-        for n in range(1, files + 1)
+        f"<sitemap><loc>{file_url(n)}</loc>{stamp}</sitemap>" for n in range(1, files + 1)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

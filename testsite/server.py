@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from archiver.demo import LoopbackServer
 from testsite import render
 from testsite.model import SiteArticle, SiteState
 from testsite.threads import page_count
@@ -57,7 +57,7 @@ class Answer:
     last_modified: datetime | None = None
 
 
-class GeneratedSite:
+class GeneratedSite(LoopbackServer):
     """Serve `state` on 127.0.0.1 (ephemeral port) until the context ends."""
 
     def __init__(self, state: SiteState) -> None:
@@ -95,16 +95,7 @@ class GeneratedSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
+        super().__init__(Handler)
 
     def article_urls(self) -> list[str]:
         return [self.url(a.path) for a in sorted(self.state.live_articles(), key=lambda a: a.id)]
@@ -116,19 +107,6 @@ class GeneratedSite:
         """Forget rendered pages: call after editing the state by hand (evolve does this)."""
         with self.lock:
             self._cached_version = -1
-
-    def __enter__(self) -> GeneratedSite:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     # Serving
 
