@@ -5,6 +5,7 @@ author, UTC instant, local date and display position."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,18 +14,19 @@ import pytest
 from tests.archive_reader import query, typed_rows
 from tests.conftest import FAST, require_service, run_archiver
 from testsite.threads import display_order
-from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, stop, up
+from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, remove, up
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS))
 def wordpress(request: pytest.FixtureRequest) -> Iterator[RunningWordPress]:
     try:
-        running = up(request.param)
+        # A database, config and server of this run's own: CI and a developer may run at once.
+        running = up(request.param, instance=f"test{os.getpid()}")
     except WordPressUnavailable as error:
         require_service("WordPress test bed", str(error))
     running.state.comments_per_page = VARIANTS[request.param].comments_per_page
     yield running
-    stop(request.param)
+    remove(running.name)
 
 
 def test_scrape_every_post_of_a_real_wordpress(wordpress: RunningWordPress, tmp_path: Path) -> None:

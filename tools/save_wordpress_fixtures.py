@@ -79,7 +79,7 @@ def main() -> None:
                     )
                     print(folder.relative_to(ROOT))
         finally:
-            stop(variant)
+            stop(running.name)
 
 
 if __name__ == "__main__":

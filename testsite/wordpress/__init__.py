@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -65,6 +66,7 @@ class WordPressUnavailable(RuntimeError):
 @dataclass
 class RunningWordPress:
     variant: str
+    name: str  # the variant, or variant-instance: what stop()/remove() take
     base_url: str
     state: SiteState  # the loaded content, with WordPress's ids
     pid: int
@@ -74,20 +76,26 @@ class RunningWordPress:
         return self.base_url + path
 
 
-def up(variant: str, state: SiteState | None = None) -> RunningWordPress:
+def up(variant: str, state: SiteState | None = None, instance: str = "") -> RunningWordPress:
+    """Serve `variant` loaded with `state` (default: `content()`).
+
+    `instance` keeps runs apart (its own database, config and server): two test runs on one
+    machine, say CI and a developer, never stop or reload each other's WordPress.
+    """
     settings = VARIANTS[variant]
+    name = f"{variant}-{instance}" if instance else variant
     ensure_packages()
-    _mariadb(f"CREATE DATABASE IF NOT EXISTS {_database(variant)} CHARACTER SET utf8mb4")
-    _write_config(variant)
-    stop(variant)
+    _mariadb(f"CREATE DATABASE IF NOT EXISTS {_database(name)} CHARACTER SET utf8mb4")
+    _write_config(name)
+    stop(name)
     port = _free_port()
     host = f"127.0.0.1:{port}"
-    environment = {**os.environ, "WORDPRESS_CONFIG": _config_name(variant), "HTTP_HOST": host}
+    environment = {**os.environ, "WORDPRESS_CONFIG": _config_name(name), "HTTP_HOST": host}
     state = state or content()
     ids = _load(settings, state, environment)
     _renumber(state, ids)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(STATE_DIR / f"{variant}.log", "ab")  # noqa: SIM115 - the server keeps it
+    log = open(STATE_DIR / f"{name}.log", "ab")  # noqa: SIM115 - the server keeps it
     server = subprocess.Popen(
         ["php", "-S", host, "-t", str(WORDPRESS), str(HERE / "router.php")],
         env=environment,
@@ -95,30 +103,41 @@ def up(variant: str, state: SiteState | None = None) -> RunningWordPress:
         stderr=log,
         start_new_session=True,
     )
-    (STATE_DIR / f"{variant}.pid").write_text(str(server.pid))
+    (STATE_DIR / f"{name}.pid").write_text(str(server.pid))
     base = f"http://{host}"
     _wait_until_serving(base + "/robots.txt", server)
-    running = RunningWordPress(variant, base, state, server.pid)
+    running = RunningWordPress(variant, name, base, state, server.pid)
     for article in state.articles.values():
         running.post_urls[article.id] = base + article.path
     return running
 
 
-def stop(variant: str) -> None:
-    pid_file = STATE_DIR / f"{variant}.pid"
+def stop(name: str) -> None:
+    """Stop the server of a running site (a variant, or variant-instance)."""
+    pid_file = STATE_DIR / f"{name}.pid"
     if pid_file.exists():
         with contextlib.suppress(ProcessLookupError, ValueError, PermissionError):
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
         pid_file.unlink()
 
 
+def remove(name: str) -> None:
+    """Stop a site and drop its database and config."""
+    stop(name)
+    if shutil.which("mariadb"):
+        with contextlib.suppress(WordPressUnavailable):
+            _mariadb(f"DROP DATABASE IF EXISTS {_database(name)}")
+    (CONFIG_DIR / f"config-{_config_name(name)}.php").unlink(missing_ok=True)
+
+
 def down() -> None:
-    for variant in VARIANTS:
-        stop(variant)
-        if shutil.which("mariadb"):
-            with contextlib.suppress(WordPressUnavailable):
-                _mariadb(f"DROP DATABASE IF EXISTS {_database(variant)}")
-        (CONFIG_DIR / f"config-{_config_name(variant)}.php").unlink(missing_ok=True)
+    """Stop every site of the test bed and drop its databases."""
+    names = set(VARIANTS)
+    names |= {
+        p.stem.removeprefix("config-archiver-") for p in CONFIG_DIR.glob("config-archiver-*.php")
+    }
+    for name in sorted(names):
+        remove(name)
 
 
 def ensure_packages() -> None:
@@ -269,12 +288,12 @@ def _renumber(state: SiteState, ids: dict) -> None:
     state.articles = articles
 
 
-def _write_config(variant: str) -> None:
+def _write_config(name: str) -> None:
     CONFIG_DIR.mkdir(parents=True, exist_ok=True)
-    (CONFIG_DIR / f"config-{_config_name(variant)}.php").write_text(
+    (CONFIG_DIR / f"config-{_config_name(name)}.php").write_text(
         f"""<?php
-// archiver's WordPress test bed ({variant}); written by testsite/wordpress, removed by `down`.
-define('DB_NAME', '{_database(variant)}');
+// archiver's WordPress test bed ({name}); written by testsite/wordpress, removed by `down`.
+define('DB_NAME', '{_database(name)}');
 define('DB_USER', 'root');
 define('DB_PASSWORD', '');
 define('DB_HOST', '127.0.0.1:3306');
@@ -288,12 +307,12 @@ $table_prefix = 'wp_';
     )
 
 
-def _config_name(variant: str) -> str:
-    return f"archiver-{variant}"
+def _config_name(name: str) -> str:
+    return f"archiver-{name}"
 
 
-def _database(variant: str) -> str:
-    return "archiver_wp_" + variant.replace("-", "_")
+def _database(name: str) -> str:
+    return "archiver_wp_" + re.sub(r"[^A-Za-z0-9]", "_", name)
 
 
 def _mariadb(sql: str) -> None:

@@ -19,9 +19,9 @@ def main() -> None:
         down()
         print("stopped; databases dropped")
     elif command == "status":
-        for name in VARIANTS:
-            pid = STATE_DIR / f"{name}.pid"
-            print(f"{name}: {'running, pid ' + pid.read_text() if pid.exists() else 'stopped'}")
+        for pid in sorted(STATE_DIR.glob("*.pid")):
+            print(f"{pid.stem}: running, pid {pid.read_text()}")
+        print(f"variants: {', '.join(VARIANTS)}")
     else:
         sys.exit(
             f"usage: python -m testsite.wordpress up [{'|'.join(VARIANTS)} ...] | down | status"
