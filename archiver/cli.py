@@ -212,9 +212,10 @@ def print_demo_next_steps(result: RunResult) -> None:
         )
     console.print(f"  … {article.comments - 8} more")
     console.print()
-    console.print("Next, ask the archive something, e.g. the thread as a tree:")
+    console.print("Next, ask the archive something, e.g. the thread as a tree (view comment_tree):")
     console.print(
         f'  sqlite3 "{escape(result.db)}" '
         "\"SELECT position, substr('          ', 1, 2 * (depth - 1)) || author, posted_on, votes, "
-        "substr(replace(body_text, char(10), ' '), 1, 30) FROM comments ORDER BY position\""
+        "reply_count, substr(replace(body_text, char(10), ' '), 1, 30) FROM comment_tree "
+        'WHERE deleted_at IS NULL ORDER BY path"'
     )
