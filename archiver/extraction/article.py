@@ -98,7 +98,7 @@ class WordPressArticleParser:
             or page.time_in(self.DATE_CLASSES),
             modified_raw=page.meta.get("article:modified_time"),
             body_text=html_to_text(body) if body is not None else None,
-            body_html=inner_html(Selector(root=body)) if body is not None else None,
+            body_html=inner_html(body) if body is not None else None,
             rest_api=page.links.get("https://api.w.org/"),
             tags=page.tags,
             sources=source_lines(body, url),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
-from parsel import Selector
+from lxml.html import HtmlElement, tostring
 
 _INT = re.compile(r"[-+]?\d[\d,]*")
 
@@ -19,5 +20,7 @@ def first_int(text: str | None) -> int | None:
     return int(match.group().replace(",", "").lstrip("+"))
 
 
-def inner_html(sel: Selector) -> str:
-    return "".join(sel.xpath("./node()").getall()).strip()
+def inner_html(element: HtmlElement) -> str:
+    """The element's content as HTML: its leading text (escaped, like the rest) and children."""
+    head = escape(element.text or "", quote=False)
+    return (head + "".join(tostring(child, encoding="unicode") for child in element)).strip()

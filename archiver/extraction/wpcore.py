@@ -20,10 +20,10 @@ from functools import lru_cache
 
 from cssselect import GenericTranslator
 from lxml import etree
-from lxml.html import HtmlElement, tostring
+from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.extraction.helpers import first_int
+from archiver.extraction.helpers import first_int, inner_html
 from archiver.items import KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK, CommentItem
 from archiver.profiles import SiteProfile, VoteSelector
 from archiver.text import html_to_text
@@ -143,7 +143,7 @@ class WordPressCoreParser:
             author=author,
             posted_raw=_date(found.get("date")),
             body_text=html_to_text(body) if body is not None else "",
-            body_html=_inner_html(body) if body is not None else "",
+            body_html=inner_html(body) if body is not None else "",
             votes=votes if kind == KIND_COMMENT else None,
             kind=kind,
             page_url=page_url,
@@ -213,11 +213,6 @@ def _depth(item: HtmlElement, classes: list[str]) -> int:
         depth += _is_reply_list(parent)
         parent = parent.getparent()
     return depth
-
-
-def _inner_html(element: HtmlElement) -> str:
-    head = element.text or ""
-    return (head + "".join(tostring(c, encoding="unicode") for c in element)).strip()
 
 
 @dataclass(frozen=True)
