@@ -5,6 +5,7 @@ HTML's values are kept (they are what the page shows), never silently replaced."
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,12 +38,12 @@ class RestCrossCheckPipeline:
         return item
 
 
+@dataclass
 class CrossCheck:
-    def __init__(self) -> None:
-        self.agreed = 0
-        self.only_in_html = 0
-        self.only_in_rest = 0
-        self.disagreements: list[str] = []
+    agreed: int = 0
+    only_in_html: int = 0
+    only_in_rest: int = 0
+    disagreements: list[str] = field(default_factory=list)
 
 
 def cross_check(item: ArticleItem) -> CrossCheck:
@@ -50,6 +51,7 @@ def cross_check(item: ArticleItem) -> CrossCheck:
     report = CrossCheck()
     rest = item.rest_comments or {}
     by_key = {c.key: c for c in item.comments}
+    zone = ZoneInfo(item.timezone)
     seen = set()
     for comment in item.comments:
         if comment.kind != KIND_COMMENT or not comment.external_id:
@@ -59,7 +61,7 @@ def cross_check(item: ArticleItem) -> CrossCheck:
             report.only_in_html += 1
             continue
         seen.add(comment.external_id)
-        problems = _differences(comment, by_key, answer, ZoneInfo(item.timezone))
+        problems = _differences(comment, by_key, answer, zone)
         if problems:
             report.disagreements.append(f"comment {comment.external_id}: " + "; ".join(problems))
         else:

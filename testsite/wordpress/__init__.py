@@ -206,13 +206,9 @@ def _add(state: SiteState, article: SiteArticle) -> None:
     """Give a borrowed article fresh post and comment ids in `state`."""
     article.id = state.next_post_id
     state.next_post_id += 1
-    renumbered = {}
-    for comment in article.comments:
-        renumbered[comment.id] = state.next_comment_id
-        comment.id = state.next_comment_id
-        state.next_comment_id += 1
-    for comment in article.comments:
-        comment.parent = renumbered[comment.parent] if comment.parent else None
+    first = state.next_comment_id
+    _renumber_comments(article, {c.id: first + n for n, c in enumerate(article.comments)})
+    state.next_comment_id = first + len(article.comments)
     state.articles[article.id] = article
 
 
@@ -281,11 +277,16 @@ def _renumber(state: SiteState, ids: dict) -> None:
     articles = {}
     for article in state.articles.values():
         article.id = posts[article.id]
-        for comment in article.comments:
-            comment.id = comments[comment.id]
-            comment.parent = comments[comment.parent] if comment.parent else None
+        _renumber_comments(article, comments)
         articles[article.id] = article
     state.articles = articles
+
+
+def _renumber_comments(article: SiteArticle, new_ids: dict[int, int]) -> None:
+    """Give every comment of `article` its id in `new_ids`, its parent link following."""
+    for comment in article.comments:
+        comment.id = new_ids[comment.id]
+        comment.parent = new_ids[comment.parent] if comment.parent else None
 
 
 def _write_config(name: str) -> None:
