@@ -164,3 +164,13 @@ def test_search_follows_edits_deletions_and_filters(archive) -> None:
     # LIKE wildcards are searched for literally.
     assert all("[%]" in h.snippet or "[％]" in h.snippet for h in search(engine, "%"))
     assert search(engine, "_") == []
+
+
+def test_an_article_without_a_title_still_gets_a_snippet(archive) -> None:
+    _, engine = archive
+    item = seed_item(FIRST)
+    item.title = None
+    store = ArchiveStore(engine)
+    store.store_article(item, store.start_run("test", None))
+    hits = search(engine, "ラブロフ外相", within="articles")
+    assert hits and "[ラブロフ外相]" in hits[0].snippet

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, Select, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, or_, select, table
 from sqlalchemy.orm import InstrumentedAttribute
 
 from archiver.db.models import Article, Comment, Site
@@ -109,7 +109,10 @@ def _articles(engine: Engine, variants: list[str]) -> Select:
         Article.id.label("hit_id"),
         Article.id.label("article_id"),
         Article.published_at.label("posted_at"),
-        (Article.title + "\n" + Article.body_text).label("text"),
+        # A missing title or body must not blank the snippet (NULL || text is NULL).
+        (func.coalesce(Article.title, "") + "\n" + func.coalesce(Article.body_text, "")).label(
+            "text"
+        ),
         Article.title,
         Article.url,
     ).where(
