@@ -29,7 +29,7 @@ class ArchiveUnavailable(RuntimeError):
     """The archive database cannot be opened or written (bad URL, no server, no permission)."""
 
 
-class SchemaOutOfDate(RuntimeError):
+class SchemaOutOfDate(ArchiveUnavailable):
     """A reading command found an archive older than this version of archiver."""
 
 
@@ -53,6 +53,27 @@ def open_archive(url: URL) -> Engine:
     try:
         engine = make_engine(url)
         upgrade(engine)
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
+    return engine
+
+
+def read_archive(url: URL) -> Engine:
+    """An engine for a reading command: the archive must exist and be at this version's schema.
+
+    Never creates or upgrades anything (a mistyped path must not become an empty archive).
+    """
+    from archiver.config import describe_db
+
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    if file and file != ":memory:" and not Path(file).is_file():
+        raise ArchiveUnavailable(
+            f"no archive at {describe_db(url)}: give --db, or fill it with `archiver scrape`"
+        )
+    try:
+        engine = make_engine(url)
+        require_current(engine)
     except (OSError, SQLAlchemyError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error

@@ -10,12 +10,14 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Column,
     Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -187,6 +189,31 @@ class ArticleHistory(Base):
     modified_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+
+# Views built by revision 0002, described for reading only: their own MetaData, so schema
+# comparisons and create_all never treat them as tables.
+VIEWS = MetaData()
+comment_tree = Table(
+    "comment_tree",
+    VIEWS,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer),
+    Column("external_id", String(64)),
+    Column("kind", String(16)),
+    Column("parent_id", Integer),
+    Column("root_id", Integer),
+    Column("path", Text),
+    Column("depth", Integer),
+    Column("position", Integer),
+    Column("author", Text),
+    Column("posted_at", UTCDateTime),
+    Column("posted_on", Date),
+    Column("votes", Integer),
+    Column("body_text", Text),
+    Column("first_seen_at", UTCDateTime),
+    Column("deleted_at", UTCDateTime),
+    Column("reply_count", Integer),
+)
 
 # Built by migrations in raw DDL, not by these models: the search indexes (FTS5 tables and
 # their shadow tables on SQLite, pg_trgm indexes on PostgreSQL). Schema comparisons skip them.

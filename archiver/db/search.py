@@ -62,7 +62,7 @@ def search(
         statement = _articles(engine, variants)
         when = Article.published_at
     if since is not None:
-        statement = statement.where(when >= _instant(since))
+        statement = statement.where(when >= as_instant(since))
     if site is not None:
         statement = statement.join(Site, Site.id == Article.site_id).where(
             Site.domain == site.removeprefix("www.")
@@ -151,7 +151,8 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _instant(value: date | datetime) -> datetime:
+def as_instant(value: date | datetime) -> datetime:
+    """A `--since` value as an instant: a date is the start of that day in Japan (JST)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
     return datetime.combine(value, time(), ZoneInfo("Asia/Tokyo"))

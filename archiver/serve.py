@@ -1,0 +1,128 @@
+"""The archive in Datasette, read-only: every table described, canned queries for common questions."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+# Canned queries, SQLite SQL over the contract tables. Datasette passes parameters as text;
+# comparisons with integer columns convert them (SQLite column affinity).
+CANNED_QUERIES: dict[str, dict[str, str]] = {
+    "thread": {
+        "title": "A thread as a tree",
+        "description": "Present comments of one article (its id or URL) in display order, "
+        "indented by depth.",
+        "sql": """
+SELECT t.position,
+       substr('                              ', 1, 2 * (t.depth - 1))
+           || CASE t.author WHEN '' THEN '(no name)' ELSE t.author END AS author,
+       t.posted_on, t.votes, t.reply_count, t.body_text
+FROM comment_tree t
+WHERE t.article_id = (SELECT id FROM articles WHERE id = :article OR url = :article)
+  AND t.deleted_at IS NULL
+ORDER BY t.path""",
+    },
+    "busiest_threads": {
+        "title": "Busiest threads this week",
+        "description": "Articles with the most comments posted in the last 7 days.",
+        "sql": """
+SELECT a.id AS article_id, a.title, a.url, count(*) AS comments_this_week,
+       max(c.posted_at) AS last_comment_at
+FROM comments c JOIN articles a ON a.id = c.article_id
+WHERE c.kind = 'comment' AND c.deleted_at IS NULL
+  AND c.posted_at >= strftime('%Y-%m-%d %H:%M:%S', 'now', '-7 days')
+GROUP BY a.id, a.title, a.url
+ORDER BY comments_this_week DESC, last_comment_at DESC
+LIMIT 50""",
+    },
+    "top_voted": {
+        "title": "Top-voted comments",
+        "description": "The comments with the most votes, with their article and a link.",
+        "sql": """
+SELECT c.votes, c.author, c.posted_on, substr(c.body_text, 1, 200) AS body,
+       a.title AS article, a.url || '#comment-' || c.external_id AS link
+FROM comments c JOIN articles a ON a.id = c.article_id
+WHERE c.kind = 'comment' AND c.deleted_at IS NULL AND c.votes IS NOT NULL
+ORDER BY c.votes DESC, c.posted_at DESC
+LIMIT 100""",
+    },
+    "search": {
+        "title": "Search comments",
+        "description": "Comments containing the text (any length; three characters or more use "
+        "the trigram index), newest first.",
+        "sql": """
+SELECT c.posted_on, c.author, c.body_text, a.title AS article,
+       a.url || '#comment-' || c.external_id AS link
+FROM comments c JOIN articles a ON a.id = c.article_id
+WHERE c.id IN (SELECT rowid FROM comment_search
+               WHERE body_text LIKE '%' || :q || '%')
+  AND c.deleted_at IS NULL
+ORDER BY c.posted_at DESC
+LIMIT 200""",
+    },
+}
+
+
+@cache
+def schema_descriptions() -> dict[str, Any]:
+    """archiver/db/schema.toml: what every table, view and column means."""
+    text = files("archiver.db").joinpath("schema.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def datasette_metadata(database_name: str) -> dict[str, Any]:
+    """Datasette metadata: descriptions of every table and column, and the canned queries."""
+    described = schema_descriptions()
+    tables: dict[str, Any] = {}
+    for kind in ("tables", "views"):
+        for name, entry in described[kind].items():
+            tables[name] = {"description": entry["description"], "columns": entry["columns"]}
+    # Datasette's own search box on comments and articles uses the FTS5 trigram tables.
+    tables["comments"] |= {"fts_table": "comment_search", "fts_pk": "id"}
+    tables["articles"] |= {"fts_table": "article_search", "fts_pk": "id"}
+    return {
+        "title": "archiver",
+        "description": "Japanese articles and their comment threads, as archived. "
+        "Times ending in _at are UTC; dates ending in _on are the site's local dates.",
+        "databases": {
+            database_name: {
+                "tables": tables,
+                "queries": {name: dict(query) for name, query in CANNED_QUERIES.items()},
+            }
+        },
+    }
+
+
+def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
+    """Run Datasette's own `serve` on the SQLite archive at `path` until interrupted.
+
+    Datasette opens a database it may not treat as immutable with mode=ro, so the archive is
+    read-only to it while a crawler goes on writing. Returns Datasette's exit status.
+    """
+    if importlib.util.find_spec("datasette") is None:
+        raise ServeUnavailable("archiver serve needs Datasette: pip install 'archiver[serve]'")
+    with tempfile.TemporaryDirectory(prefix="archiver-serve-") as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(json.dumps(datasette_metadata(path.stem), ensure_ascii=False))
+        command = [
+            sys.executable, "-m", "datasette", "serve", str(path),
+            "--metadata", str(metadata),
+            "--host", host, "--port", str(port),
+            "--setting", "sql_time_limit_ms", "5000",
+        ]  # fmt: skip
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:  # Ctrl-C reached Datasette too: it stops by itself
+            return 0
+
+
+class ServeUnavailable(RuntimeError):
+    """Datasette is not installed."""
