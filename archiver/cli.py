@@ -278,7 +278,11 @@ def search(
         engine.dispose()
     if as_json:
         rows = [
-            {**asdict(hit), "posted_at": hit.posted_at.isoformat() if hit.posted_at else None}
+            {
+                **asdict(hit),
+                "posted_at": hit.posted_at.isoformat() if hit.posted_at else None,
+                "posted_on": hit.posted_on.isoformat() if hit.posted_on else None,
+            }
             for hit in hits
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -41,7 +41,7 @@ def print_thread(console: Console, thread: Thread) -> None:
 
 def print_hits(console: Console, hits: list[SearchHit]) -> None:
     for hit in hits:
-        when = hit.posted_at.date().isoformat() if hit.posted_at else "?"
+        when = hit.posted_on.isoformat() if hit.posted_on else "?"
         console.print(f"[bold]{escape(hit.article_title or '(no title)')}[/bold] [dim]{when}[/dim]")
         text = escape(hit.snippet)
         text = text.replace(MATCH_MARKS[0], "[reverse yellow]").replace(MATCH_MARKS[1], "[/]")

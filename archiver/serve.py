@@ -7,11 +7,10 @@ import json
 import subprocess
 import sys
 import tempfile
-import tomllib
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from archiver.db.schema_doc import schema_descriptions
 
 # Canned queries, SQLite SQL over the contract tables. Datasette passes parameters as text;
 # comparisons with integer columns convert them (SQLite column affinity).
@@ -56,26 +55,21 @@ LIMIT 100""",
     },
     "search": {
         "title": "Search comments",
-        "description": "Comments containing the text (any length; three characters or more use "
-        "the trigram index), newest first.",
+        "description": "Comments containing the text, newest first: three characters or more "
+        "through the trigram index, shorter ones by a scan.",
         "sql": """
 SELECT c.posted_on, c.author, c.body_text, a.title AS article,
        a.url || '#comment-' || c.external_id AS link
 FROM comments c JOIN articles a ON a.id = c.article_id
-WHERE c.id IN (SELECT rowid FROM comment_search
-               WHERE body_text LIKE '%' || :q || '%')
+WHERE CASE WHEN length(:q) >= 3
+           THEN c.id IN (SELECT rowid FROM comment_search
+                         WHERE comment_search MATCH '"' || replace(:q, '"', '""') || '"')
+           ELSE c.body_text LIKE '%' || :q || '%' END
   AND c.deleted_at IS NULL
 ORDER BY c.posted_at DESC
 LIMIT 200""",
     },
 }
-
-
-@cache
-def schema_descriptions() -> dict[str, Any]:
-    """archiver/db/schema.toml: what every table, view and column means."""
-    text = files("archiver.db").joinpath("schema.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def datasette_metadata(database_name: str) -> dict[str, Any]:

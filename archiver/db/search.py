@@ -31,6 +31,7 @@ class SearchHit:
     article_title: str | None
     url: str  # the article's URL; a comment's ends with #comment-<external id>
     posted_at: datetime | None
+    posted_on: date | None  # the day in the site's time zone
     snippet: str  # text around the first match, the match between `marks`
 
 
@@ -81,6 +82,7 @@ def search(
                 article_title=row.title,
                 url=url,
                 posted_at=row.posted_at,
+                posted_on=row.posted_on,
                 snippet=snippet(row.text or "", variants, marks),
             )
         )
@@ -94,6 +96,7 @@ def _comments(engine: Engine, variants: list[str]) -> Select:
             Comment.article_id,
             Comment.external_id,
             Comment.posted_at,
+            Comment.posted_on,
             Comment.body_text.label("text"),
             Article.title,
             Article.url,
@@ -109,6 +112,7 @@ def _articles(engine: Engine, variants: list[str]) -> Select:
         Article.id.label("hit_id"),
         Article.id.label("article_id"),
         Article.published_at.label("posted_at"),
+        Article.published_on.label("posted_on"),
         # A missing title or body must not blank the snippet (NULL || text is NULL).
         (func.coalesce(Article.title, "") + "\n" + func.coalesce(Article.body_text, "")).label(
             "text"
