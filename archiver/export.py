@@ -129,45 +129,54 @@ def _write_csv(
     # RFC 4180 (CRLF, quotes doubled): what spreadsheets expect. NULL is an empty field.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
-    convert = [_csv_value(column.type) for column in columns]
+    convert = _row_converter([_csv_value(column.type) for column in columns])
     count = 0
     for rows in batches:
-        writer.writerows(
-            [None if v is None else f(v) for f, v in zip(convert, row, strict=True)] for row in rows
-        )
+        writer.writerows(map(convert, rows))
         count += len(rows)
     out.flush()
     return count
 
 
+def _row_converter(converters: list[Callable[[Any], Any]]) -> Callable[[Sequence[Any]], list]:
+    """One function converting a row's non-NULL values; columns left as they are cost nothing."""
+    changed = [(i, f) for i, f in enumerate(converters) if f is not _same]
+
+    def convert(row: Sequence[Any]) -> list:
+        values = list(row)
+        for i, f in changed:
+            value = values[i]
+            if value is not None:
+                values[i] = f(value)
+        return values
+
+    return convert
+
+
 def _csv_value(type_: TypeEngine) -> Callable[[Any], Any]:
-    if isinstance(type_, UTCDateTime | Date):
-        return _isoformat
     if isinstance(type_, JSON):
         return _json
+    return _text_value(type_)
+
+
+def _text_value(type_: TypeEngine) -> Callable[[Any], Any]:
+    """Instants and dates as ISO 8601 text; the methods themselves, no wrapper per value."""
+    if isinstance(type_, UTCDateTime):
+        return datetime.isoformat
+    if isinstance(type_, Date):
+        return date.isoformat
     return _same
 
 
 def _write_jsonl(
     out: IO[str], names: list[str], columns: Sequence[Any], batches: Iterator[list]
 ) -> int:
-    convert = [
-        _isoformat if isinstance(column.type, UTCDateTime | Date) else _same for column in columns
-    ]
+    convert = _row_converter([_text_value(column.type) for column in columns])
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     count = 0
     for rows in batches:
         out.write(
-            "".join(
-                json.dumps(
-                    {
-                        name: None if v is None else f(v)
-                        for name, f, v in zip(names, convert, row, strict=True)
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-                for row in rows
-            )
+            "".join(dumps(dict(zip(names, convert(row), strict=True))) + "\n" for row in rows)
         )
         count += len(rows)
     out.flush()
@@ -225,10 +234,6 @@ def _replacing(path: Path, *, binary: bool = False, encoding: str = "utf-8") -> 
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _isoformat(value: date | datetime) -> str:
-    return value.isoformat()
 
 
 def _json(value: Any) -> str:

@@ -41,26 +41,40 @@ FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
 PER_THREAD = 100
 ORDER = "ORDER BY article_id, position IS NULL, position, id"
 
-MEASURE_RSS = """
-import resource, sys
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child would report
+# the parent's peak (this process holds 100k items while it builds the archives).
+PEAK = """
+def peak_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+"""
+
+MEASURE_RSS = (
+    PEAK
+    + """
+import sys
 from sqlalchemy.engine import make_url
 from archiver.db.engine import make_engine
 from archiver.export import export
 engine = make_engine(make_url("sqlite:///" + sys.argv[1]))
 rows = export(engine, "comments", sys.argv[2], sys.argv[3])
-print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(rows, peak_kib())
 """
+)
 
-BASELINE_RSS = """
-import csv, resource, sqlite3, sys
+BASELINE_RSS = (
+    PEAK
+    + """
+import csv, sqlite3, sys
 connection = sqlite3.connect(sys.argv[1])
 with open(sys.argv[3], "w", newline="", encoding="utf-8") as out:
     writer = csv.writer(out)
     cursor = connection.execute("SELECT * FROM comments ORDER BY article_id, position IS NULL, position, id")
     writer.writerow([d[0] for d in cursor.description])
     writer.writerows(cursor)
-print(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(0, peak_kib())
 """
+)
 
 
 def build(path: Path, threads: int) -> int:
@@ -97,7 +111,7 @@ def peak_rss_mb(script: str, path: Path, fmt: str, out: Path) -> float:
         text=True,
         check=True,
     )
-    return int(done.stdout.split()[1]) / 1024  # ru_maxrss is in KiB on Linux
+    return int(done.stdout.split()[1]) / 1024
 
 
 def main() -> None:
