@@ -42,6 +42,26 @@ class RestComment:
 
 
 @dataclass
+class Visit:
+    """How a site crawl came to fetch an article URL and what the server said (for crawl_state)."""
+
+    listed_url: str  # the URL as the sitemap, feed or archive page listed it (canonical)
+    listed_lastmod: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None  # the Last-Modified header, as sent
+    status: int = 200
+
+
+@dataclass
+class NotModifiedItem:
+    """A conditional GET answered 304: the thread is as stored; only its revisit state moves."""
+
+    url: str
+    fetched_at: datetime
+    visit: Visit
+
+
+@dataclass
 class ArticleItem:
     """An article page with its whole thread, gathered over every comment page."""
 
@@ -74,6 +94,7 @@ class ArticleItem:
     rest_api: str | None = None
     rest_comments: dict[str, RestComment] | None = None
     pages_fetched: int = 1
+    visit: Visit | None = None  # set by a site crawl
     # Filled by the date pipeline.
     published_at: datetime | None = None
     published_on: date | None = None
@@ -87,3 +108,4 @@ class GoneItem:
     url: str
     status: int
     fetched_at: datetime
+    visit: Visit | None = None

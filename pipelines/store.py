@@ -17,7 +17,8 @@ from twisted.python.threadpool import ThreadPool
 from archiver.config import describe_db, resolve_db_url
 from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
-from archiver.items import ArticleItem, GoneItem
+from archiver.items import ArticleItem, GoneItem, NotModifiedItem
+from archiver.revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,6 +37,7 @@ class ArchiveStorePipeline:
         self.db_url = resolve_db_url(settings.get("ARCHIVER_DB"))
         self.command = settings.get("ARCHIVER_RUN_COMMAND", "scrapy crawl")
         self.arguments = settings.get("ARCHIVER_RUN_ARGUMENTS")
+        self.policy = RevisitPolicy.from_settings(settings)
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")
@@ -60,7 +62,7 @@ class ArchiveStorePipeline:
         if store is None:  # open_spider failed; Scrapy has logged why
             raise DropItem("the archive is not open")
         if isinstance(item, ArticleItem):
-            result = await self._in_writer(store.store_article, item, self.run_id)
+            result = await self._in_writer(store.store_article, item, self.run_id, self.policy)
             self.stats.inc_value("archiver/articles/stored")
             self.stats.inc_value("archiver/articles/new", int(result.article_new))
             self.stats.inc_value("archiver/articles/changed", int(result.article_changed))
@@ -73,9 +75,12 @@ class ArchiveStorePipeline:
             else:
                 ids.append(result.article_id)
         elif isinstance(item, GoneItem) and await self._in_writer(
-            store.mark_gone, item.url, item.fetched_at
+            store.mark_gone, item.url, item.fetched_at, item.visit, self.policy
         ):
             self.stats.inc_value("archiver/articles/gone")
+        elif isinstance(item, NotModifiedItem):
+            await self._in_writer(store.not_modified, item, self.policy)
+            self.stats.inc_value("archiver/articles/not_modified")
         return item
 
     async def _in_writer(self, function: Callable[..., T], *args: Any) -> T:

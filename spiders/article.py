@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -14,6 +13,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archiver import clock
 from archiver.extraction import PageExtract, extract_page
 from archiver.items import ArticleItem, CommentItem, GoneItem, RestComment
 from archiver.prepare import article_item
@@ -115,7 +115,7 @@ class ArticleSpider(scrapy.Spider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        fetched_at = datetime.now(UTC)
+        fetched_at = clock.now()
         if response.status in (404, 410):
             self._error("gone", "%s answered %d", response.url, response.status)
             yield GoneItem(url=response.url, status=response.status, fetched_at=fetched_at)

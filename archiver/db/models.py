@@ -190,6 +190,31 @@ class ArticleHistory(Base):
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CrawlState(Base):
+    """One row per article URL a site crawl knows: what the last fetch saw and when to look again.
+
+    Written after every fetch, so a crawl killed at any point resumes from here: what was stored
+    is not due, what was not is still new or due. `archiver crawl --full` ignores it once.
+    """
+
+    __tablename__ = "crawl_state"
+    __table_args__ = (Index("ix_crawl_state_due", "site_id", "next_due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)  # canonical, as listed
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    discovered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    listed_lastmod: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sitemap/feed, last fetch
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))  # HTTP header, as sent
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[int | None] = mapped_column(Integer)  # 200, 304, 404, 410
+    comments_seen: Mapped[int] = mapped_column(Integer, default=0)  # present at the last fetch
+    new_comments: Mapped[int] = mapped_column(Integer, default=0)  # new at the last full fetch
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # NULL: fetch next time
+
+
 # Views built by revision 0002, described for reading only: their own MetaData, so schema
 # comparisons and create_all never treat them as tables.
 VIEWS = MetaData()

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from archiver.db.models import Article, ArticleHistory, Base, CrawlRun, Site
-from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
-from archiver.urls import canonical_url
+from archiver import clock
+from archiver.db.crawlstate import record_visit
+from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
+from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, NotModifiedItem, Visit
+from archiver.revisit import RevisitPolicy
+from archiver.urls import canonical_url, site_domain
 
 RUN_COUNTERS = (
     "pages",
@@ -48,7 +51,7 @@ class ArchiveStore:
 
     def start_run(self, command: str, arguments: dict | list | None) -> int:
         with Session(self.engine) as session, session.begin():
-            run = CrawlRun(command=command, arguments=arguments, started_at=datetime.now(UTC))
+            run = CrawlRun(command=command, arguments=arguments, started_at=clock.now())
             session.add(run)
             session.flush()
             return run.id
@@ -58,34 +61,91 @@ class ArchiveStore:
     ) -> None:
         with Session(self.engine) as session, session.begin():
             run = session.get_one(CrawlRun, run_id)
-            run.finished_at = datetime.now(UTC)
+            run.finished_at = clock.now()
             run.status = status
             run.finish_reason = finish_reason
             for name in RUN_COUNTERS:
                 setattr(run, name, int(counts.get(name, 0)))
             run.stats = stats
 
-    def mark_gone(self, url: str, observed_at: datetime) -> bool:
-        """Set `gone_at` on a known article that answered 404/410; False when it is not stored."""
+    def mark_gone(
+        self,
+        url: str,
+        observed_at: datetime,
+        visit: Visit | None = None,
+        policy: RevisitPolicy | None = None,
+    ) -> bool:
+        """Set `gone_at` on a known article that answered 404/410; False when it is not stored.
+
+        A site crawl's visit records the status, and looks again only after the longest interval.
+        """
         with Session(self.engine) as session, session.begin():
             article = session.scalar(select(Article).where(Article.url == canonical_url(url)))
+            if visit is not None and policy is not None:
+                site = self._site(session, site_domain(url))
+                record_visit(
+                    session,
+                    site.id,
+                    visit,
+                    fetched_at=observed_at,
+                    next_due_at=observed_at + policy.max_interval,
+                    article_id=article.id if article is not None else None,
+                )
             if article is None:
                 return False
             if article.gone_at is None:
                 article.gone_at = observed_at
             return True
 
-    def store_article(self, item: ArticleItem, run_id: int | None) -> StoreResult:
+    def store_article(
+        self, item: ArticleItem, run_id: int | None, policy: RevisitPolicy | None = None
+    ) -> StoreResult:
+        """Store the article and its thread; with a site crawl's visit, its revisit state too,
+        in the same transaction (a crawl killed after this finds the article stored and not due)."""
         with Session(self.engine) as session, session.begin():
-            site = self._site(session, item)
+            site = self._site(session, item.domain, item.timezone)
             article, result = self._article(session, site, item, run_id)
             ThreadWriter(session, article, item, run_id, self.source, result).write()
+            if item.visit is not None and policy is not None:
+                record_visit(
+                    session,
+                    site.id,
+                    item.visit,
+                    fetched_at=item.fetched_at,
+                    next_due_at=policy.next_due(
+                        item.fetched_at, item.published_at, result.comments_new
+                    ),
+                    article_id=article.id,
+                    comments_seen=article.comment_count,
+                    new_comments=result.comments_new,
+                )
             return result
 
-    def _site(self, session: Session, item: ArticleItem) -> Site:
-        site = session.scalar(select(Site).where(Site.domain == item.domain))
+    def not_modified(self, item: NotModifiedItem, policy: RevisitPolicy) -> None:
+        """A conditional GET said the page is unchanged: the stored thread was seen again."""
+        with Session(self.engine) as session, session.begin():
+            site = self._site(session, site_domain(item.url))
+            article = session.scalar(select(Article).where(Article.url == canonical_url(item.url)))
+            published = article.published_at if article is not None else None
+            if article is not None:
+                article.last_crawled_at = item.fetched_at
+                session.execute(
+                    update(Comment)
+                    .where(Comment.article_id == article.id, Comment.deleted_at.is_(None))
+                    .values(last_seen_at=item.fetched_at)
+                )
+            record_visit(
+                session,
+                site.id,
+                item.visit,
+                fetched_at=item.fetched_at,
+                next_due_at=policy.next_due(item.fetched_at, published, 0),
+            )
+
+    def _site(self, session: Session, domain: str, timezone: str = "Asia/Tokyo") -> Site:
+        site = session.scalar(select(Site).where(Site.domain == domain))
         if site is None:
-            site = Site(domain=item.domain, timezone=item.timezone)
+            site = Site(domain=domain, timezone=timezone)
             session.add(site)
             session.flush()
         return site
