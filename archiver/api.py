@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.engine import URL
 
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url
+from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
+from archiver.db.lock import crawl_lock
 from archiver.db.queries import ArticleSummary, article_summaries
+from archiver.urls import site_domain
 from spiders.article import ArticleSpider, validate_article_url
+from spiders.site import SiteSpider, validate_site_url
 
 
 @dataclass
@@ -58,13 +64,77 @@ def scrape(
         validate_article_url(None)
     db_url = resolve_db_url(db)
     open_archive(db_url).dispose()  # fail before fetching anything when the archive is unusable
+    arguments = {"url": urls[0]} if len(urls) == 1 else {"urls": urls}
+    stats = _run_spider(ArticleSpider, {"urls": urls}, db_url, command, arguments, settings)
+    result = _result(stats, db_url)
+    if stats.get("archiver/article_ids"):
+        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
+    if len(result.articles) < len(set(urls)) and result.status == "ok":
+        result.status = "failed"  # an article not stored is never a success for a scrape
+    return result
+
+
+def crawl(
+    site_urls: Sequence[str],
+    *,
+    db: str | None = None,
+    full: bool = False,
+    since: datetime | None = None,
+    max_articles: int | None = None,
+    settings: dict[str, Any] | None = None,
+    command: str = "crawl",
+) -> RunResult:
+    """Keep whole sites' archives fresh: discover their articles, fetch what may have changed.
+
+    Raises ValueError for a URL that is no site URL, ArchiveUnavailable when the database
+    cannot be opened, and CrawlLocked when another crawl of one of the sites holds its lock.
+    """
+    sites = list(dict.fromkeys(validate_site_url(u) for u in site_urls))
+    if not sites:
+        validate_site_url(None)
+    db_url = resolve_db_url(db)
+    engine = open_archive(db_url)
+    try:
+        with crawl_lock(engine, [site_domain(site) for site in sites]):
+            if full:
+                for site in sites:
+                    forget_site(engine, site_domain(site))
+            arguments: dict[str, Any] = {"sites": sites, "full": full}
+            if since is not None:
+                arguments["since"] = since.isoformat()
+            if max_articles is not None:
+                arguments["max_articles"] = max_articles
+            spider_arguments = {
+                "site_urls": sites,
+                "full": full,
+                "since": since,
+                "max_articles": max_articles,
+            }
+            stats = _run_spider(SiteSpider, spider_arguments, db_url, command, arguments, settings)
+    finally:
+        engine.dispose()
+    result = _result(stats, db_url)
+    if stats.get("archiver/article_ids"):
+        result.articles = article_summaries(db_url, stats["archiver/article_ids"][:10])
+    return result
+
+
+def _run_spider(
+    spider: type[Spider],
+    spider_arguments: dict[str, Any],
+    db_url: URL,
+    command: str,
+    arguments: dict[str, Any],
+    settings: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Run one spider in this process with archiver's settings; return its stats."""
     crawl_settings = Settings()
     crawl_settings.setmodule(archiver_settings, priority="project")
     crawl_settings.update(
         {
             "ARCHIVER_DB": db_url.render_as_string(hide_password=False),
             "ARCHIVER_RUN_COMMAND": command,
-            "ARCHIVER_RUN_ARGUMENTS": {"url": urls[0]} if len(urls) == 1 else {"urls": urls},
+            "ARCHIVER_RUN_ARGUMENTS": arguments,
             # Logging belongs to the caller (the CLI configures it); a library must not.
             "LOG_INSTALL_ROOT_HANDLER": False,
             **(settings or {}),
@@ -72,11 +142,14 @@ def scrape(
         priority="cmdline",
     )
     process = AsyncCrawlerProcess(crawl_settings)
-    crawler = process.create_crawler(ArticleSpider)
-    process.crawl(crawler, urls=urls)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **spider_arguments)
     process.start()
-    stats = crawler.stats.get_stats()
-    result = RunResult(
+    return crawler.stats.get_stats()
+
+
+def _result(stats: dict[str, Any], db_url: URL) -> RunResult:
+    return RunResult(
         run_id=stats.get("archiver/run_id"),
         status=stats.get("archiver/status", "failed"),
         db=describe_db(db_url),
@@ -84,8 +157,3 @@ def scrape(
         errors=int(stats.get("log_count/ERROR", 0)),
         stats=stats,
     )
-    if stats.get("archiver/article_ids"):
-        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
-    if len(result.articles) < len(set(urls)) and result.status == "ok":
-        result.status = "failed"  # an article not stored is never a success for a scrape
-    return result

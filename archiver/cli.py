@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -121,6 +121,73 @@ def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) ->
     except ArchiveUnavailable as error:
         fail(str(error))
     print_summary(result)
+    sys.exit(result.exit_code)
+
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: cron and systemd read it as "try again later"
+
+
+@main.command()
+@click.argument("sites", nargs=-1, required=True, metavar="SITE_URL...")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    metavar="DATE",
+    help="Skip articles the site lists as last modified before this date (UTC).",
+)
+@click.option("--max-articles", type=click.IntRange(min=1), metavar="N",
+              help="Fetch at most N articles this run (new first, then changed, then due).")  # fmt: skip
+@click.option("--full", is_flag=True,
+              help="Forget the revisit state and fetch every listed article in full.")  # fmt: skip
+@DB_OPTION
+@SET_OPTION
+def crawl(
+    sites: tuple[str, ...],
+    since: datetime | None,
+    max_articles: int | None,
+    full: bool,
+    db: str | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Keep whole sites archived: discover their articles, fetch only what may have changed.
+
+    Articles are found in the site's sitemaps (wp-sitemap.xml, sitemap_index.xml) and feed,
+    or its archive pages when it has neither. A recrawl fetches new articles, those whose
+    sitemap lastmod moved, and threads due under the revisit policy (young and busy threads
+    often, old quiet ones rarely) with a conditional GET, so unchanged pages cost a 304.
+    The revisit state lives in the archive (table crawl_state); a run killed at any point
+    resumes from it. Exit codes: 0 no errors, 1 errors (logged with their URL), 2 usage,
+    75 another crawl of the same site on the same archive is running.
+
+    Example:
+
+    \b
+        archiver crawl https://grandfleet.info/ --db data/gf.sqlite3
+        ARCHIVER_NOW=2026-12-01T00:00:00 archiver crawl http://127.0.0.1:8000/ --max-articles 50
+    """
+    from archiver.api import crawl as api_crawl
+    from archiver.db.lock import CrawlLocked
+
+    when = since
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        result = api_crawl(
+            list(sites),
+            db=db,
+            full=full,
+            since=when,
+            max_articles=max_articles,
+            settings=parse_settings(overrides),
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    except CrawlLocked as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except ArchiveUnavailable as error:
+        fail(str(error))
+    print_crawl_summary(result)
     sys.exit(result.exit_code)
 
 
@@ -452,6 +519,53 @@ def print_summary(result: RunResult, limit: int = 10) -> None:
         f"  run:        #{result.run_id if result.run_id is not None else '-'} "
         f"[{style}]{result.status}[/{style}], {_plural(result.pages, 'page')}, "
         f"{_plural(result.errors, 'error')}"
+    )
+
+
+def print_crawl_summary(result: RunResult) -> None:
+    """One screen: what was listed, what the plan fetched, what the archive got, what failed."""
+    stats = result.stats
+    planned = {
+        reason: stats.get(f"archiver/crawl/planned/{reason}", 0)
+        for reason in ("new", "changed", "due", "full")
+    }
+    statuses = {
+        code: stats.get(f"downloader/response_status_count/{code}", 0)
+        for code in (200, 304, 404, 410, 429, 503)
+    }
+    console.print(f"[bold]crawl run #{result.run_id if result.run_id is not None else '-'}[/bold]")
+    console.print(
+        f"  listed:     {stats.get('archiver/crawl/listed', 0)} articles "
+        f"({stats.get('archiver/crawl/sitemaps', 0)} sitemaps, "
+        f"{stats.get('archiver/crawl/feeds', 0)} feeds)"
+    )
+    console.print(
+        f"  fetched:    {planned['new'] + planned['full']} new/full, {planned['changed']} changed, "
+        f"{planned['due']} due; skipped {stats.get('archiver/crawl/skipped_not_due', 0)} not due, "
+        f"{stats.get('archiver/crawl/skipped_old', 0)} older than --since, "
+        f"{stats.get('archiver/crawl/skipped_limit', 0)} over --max-articles"
+    )
+    console.print(
+        f"  answers:    {statuses[200]} × 200, {statuses[304]} × 304 (unchanged), "
+        f"{statuses[404] + statuses[410]} gone, {statuses[429] + statuses[503]} × 429/503"
+    )
+    console.print(
+        f"  articles:   {stats.get('archiver/articles/new', 0)} new, "
+        f"{stats.get('archiver/articles/changed', 0)} changed, "
+        f"{stats.get('archiver/articles/stored', 0)} stored, "
+        f"{stats.get('archiver/articles/not_modified', 0)} unchanged"
+    )
+    console.print(
+        f"  comments:   {stats.get('archiver/comments/new', 0)} new, "
+        f"{stats.get('archiver/comments/changed', 0)} changed, "
+        f"{stats.get('archiver/comments/deleted', 0)} deleted"
+    )
+    console.print(f"  database:   {escape(result.db)}")
+    style = "green" if result.status == "ok" else "red"
+    console.print(
+        f"  run:        [{style}]{result.status}[/{style}], {_plural(result.pages, 'page')}, "
+        f"{_plural(result.errors, 'error')}"
+        + ("" if result.status == "ok" else " (see the error lines above)")
     )
 
 

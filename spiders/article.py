@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -15,7 +16,14 @@ from twisted.python.failure import Failure
 
 from archiver import clock
 from archiver.extraction import PageExtract, extract_page
-from archiver.items import ArticleItem, CommentItem, GoneItem, RestComment
+from archiver.items import (
+    ArticleItem,
+    CommentItem,
+    GoneItem,
+    NotModifiedItem,
+    RestComment,
+    Visit,
+)
 from archiver.prepare import article_item
 from archiver.profiles import load_profile
 from archiver.urls import site_domain
@@ -116,19 +124,29 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         fetched_at = clock.now()
+        visit = _visit(response)
+        if response.status == 304 and visit is not None:  # a site crawl's conditional GET
+            yield NotModifiedItem(url=response.url, fetched_at=fetched_at, visit=visit)
+            return
         if response.status in (404, 410):
             self._error("gone", "%s answered %d", response.url, response.status)
-            yield GoneItem(url=response.url, status=response.status, fetched_at=fetched_at)
+            yield GoneItem(
+                url=response.url, status=response.status, fetched_at=fetched_at, visit=visit
+            )
             return
         page = self._extract(response)
         if page is None:
             return
         if page.article is None:
+            if response.meta.get("archiver_candidate"):  # a link of an archive page, not a post
+                self.crawler.stats.inc_value("archiver/crawl/not_articles")
+                return
             self._error(
                 "not_article", "%s is not an article page (no article signal)", response.url
             )
             return
         item = article_item(page, response.url, fetched_at)
+        item.visit = visit
         if page.comment_markup is None and page.has_comment_signs:
             self._error("unknown_markup", "%s: comment markup not recognized", response.url)
             item.comments_complete = False
@@ -281,6 +299,20 @@ _FAILURE_REASONS = {
     "TimeoutError": "timed out",
     "DNSLookupError": "DNS lookup failed",
 }
+
+
+def _visit(response: Response) -> Visit | None:
+    """A site crawl's visit (request meta) completed with what the server said."""
+    listed: Visit | None = response.meta.get("archiver_visit")
+    if listed is None:
+        return None
+    header = response.headers.get
+    return replace(
+        listed,
+        status=response.status,
+        etag=(header("ETag") or b"").decode("latin-1") or None,
+        last_modified=(header("Last-Modified") or b"").decode("latin-1") or None,
+    )
 
 
 def _reason(failure: Failure) -> str:

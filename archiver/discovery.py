@@ -1,0 +1,150 @@
+"""Finding a site's articles: sitemaps, feeds and archive pages read as lists of URLs (pure).
+
+WordPress core serves `wp-sitemap.xml`; SEO plugins (Yoast, Rank Math, AIOSEO) serve
+`sitemap_index.xml`; both are sitemap indexes of `urlset` files with `lastmod`. Feeds give the
+newest articles with their dates. Archive pages (home, categories) are the fallback: their
+links are only candidates, confirmed as articles when fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from scrapy.utils.sitemap import Sitemap
+
+from archiver.urls import canonical_url, site_domain
+
+# Where WordPress sites keep their sitemap indexes and feed, tried in this order.
+SITEMAP_PATHS = ("/wp-sitemap.xml", "/sitemap_index.xml")
+FEED_PATHS = ("/feed/",)
+# Paths of archive and system pages: never article candidates from a listing.
+_NOT_ARTICLES = (
+    "/category/", "/tag/", "/author/", "/page/", "/feed", "/wp-", "/comment-page-",
+    "/search/", "/xmlrpc.php",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article URL as a sitemap or feed lists it, with its modification time when given."""
+
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass
+class SitemapContent:
+    pages: list[Listed]
+    sitemaps: list[str]  # child sitemaps of an index
+
+
+def read_sitemap(body: bytes, site_url: str) -> SitemapContent:
+    """A `urlset` or `sitemapindex`; only URLs of the same site, canonicalized."""
+    content = SitemapContent(pages=[], sitemaps=[])
+    try:
+        sitemap = Sitemap(body)
+    except Exception:  # lxml: not XML at all
+        return content
+    for entry in sitemap:
+        loc = (entry.get("loc") or "").strip()
+        if not loc or not in_site(loc, site_url):
+            continue
+        if sitemap.type == "sitemapindex":
+            content.sitemaps.append(loc)
+        elif sitemap.type == "urlset":
+            content.pages.append(
+                Listed(canonical_url(loc), parse_w3c_datetime(entry.get("lastmod")))
+            )
+    return content
+
+
+def read_feed(body: bytes, site_url: str) -> list[Listed]:
+    """RSS 2.0 items or Atom entries: their links, with the entry's update (or publication) time."""
+    try:
+        selector = Selector(body=body, type="xml")
+    except Exception:  # malformed XML
+        return []
+    selector.remove_namespaces()
+    found: list[Listed] = []
+    for item in selector.xpath("//item"):
+        link = (item.xpath("string(link)").get() or "").strip()
+        found.append(Listed(link, _rfc822(item.xpath("string(pubDate)").get())))
+    for entry in selector.xpath("//entry"):
+        link = entry.xpath("link[@rel='alternate']/@href | link[not(@rel)]/@href").get() or ""
+        when = entry.xpath("string(updated)").get() or entry.xpath("string(published)").get()
+        found.append(Listed(link.strip(), parse_w3c_datetime(when)))
+    return [
+        Listed(canonical_url(f.url), f.lastmod) for f in found if f.url and in_site(f.url, site_url)
+    ]
+
+
+def read_listing(html: str, page_url: str, site_url: str) -> tuple[list[str], str | None]:
+    """Article candidates linked from an archive page, and the next archive page."""
+    selector = Selector(text=html)
+    candidates = []
+    for href in selector.css("a::attr(href)").getall():
+        url = urljoin(page_url, href.strip())
+        if in_site(url, site_url) and looks_like_article(url, site_url):
+            candidates.append(canonical_url(url))
+    next_href = selector.css(
+        "link[rel=next]::attr(href), a[rel=next]::attr(href), a.next::attr(href)"
+    ).get()
+    next_page = urljoin(page_url, next_href) if next_href else None
+    if next_page is not None and not in_site(next_page, site_url):
+        next_page = None
+    return list(dict.fromkeys(candidates)), next_page
+
+
+def looks_like_article(url: str, site_url: str) -> bool:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path.rstrip("/") == urlsplit(site_url).path.rstrip("/") or parts.query:
+        return False
+    return not any(marker in path for marker in _NOT_ARTICLES)
+
+
+def in_site(url: str, site_url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https") and site_domain(url) == site_domain(
+            site_url
+        )
+    except ValueError:  # a malformed port
+        return False
+
+
+def parse_w3c_datetime(text: str | None) -> datetime | None:
+    """Sitemap/Atom times (W3C datetime: a date, or a date and time with offset or Z) in UTC."""
+    if not text or not text.strip():
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _rfc822(text: str | None) -> datetime | None:
+    if not text or not text.strip():
+        return None
+    try:
+        value = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def merge(listings: Iterable[Listed]) -> dict[str, datetime | None]:
+    """One entry per URL, with the latest modification time any listing gave it."""
+    merged: dict[str, datetime | None] = {}
+    for listed in listings:
+        known = merged.get(listed.url)
+        if listed.url not in merged or (
+            listed.lastmod is not None and (known is None or listed.lastmod > known)
+        ):
+            merged[listed.url] = listed.lastmod
+    return merged

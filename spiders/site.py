@@ -1,0 +1,205 @@
+"""The `site` spider: discover a site's articles, then fetch only what may have changed.
+
+Two phases per site. Discovery reads the sitemap indexes and the feed (archive pages when the
+site has neither); when the last discovery answer is in, the crawl plan (new, changed by
+lastmod, due by the revisit policy) turns the listed URLs into article requests, which the
+article spider's own callbacks fetch with every comment page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archiver import clock
+from archiver.config import resolve_db_url
+from archiver.crawlplan import plan
+from archiver.db.crawlstate import KnownURL, known_urls
+from archiver.db.engine import make_engine
+from archiver.discovery import (
+    FEED_PATHS,
+    SITEMAP_PATHS,
+    Listed,
+    merge,
+    read_feed,
+    read_listing,
+    read_sitemap,
+)
+from archiver.items import Visit
+from archiver.urls import site_domain
+from spiders.article import ArticleSpider
+
+logger = logging.getLogger(__name__)
+
+# Archive pages read when a site has no sitemap and no feed.
+MAX_LISTING_PAGES = 50
+# Statuses a discovery or conditional request handles itself rather than as an error.
+HANDLED = [304, 404, 410]
+
+
+def validate_site_url(url: str | None) -> str:
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not a site URL: give one like https://example.jp/")
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+class SiteDiscovery:
+    """What discovery found on one site so far, and how many of its answers are outstanding."""
+
+    def __init__(self, site_url: str) -> None:
+        self.site_url = site_url
+        self.domain = site_domain(site_url)
+        self.listed: list[Listed] = []
+        self.candidates: list[str] = []  # from archive pages: confirmed when fetched
+        self.pending = 0
+        self.listing_pages = 0
+        self.fell_back = False
+
+
+class SiteSpider(ArticleSpider):
+    name = "site"
+
+    def __init__(
+        self,
+        site_url: str | None = None,
+        site_urls: list[str] | str | None = None,
+        full: bool | str = False,
+        since: str | datetime | None = None,
+        max_articles: int | str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        # `-a site_url=U` (or `site_urls`, one a line) from `scrapy crawl` and Scrapyd alike.
+        listed = site_urls.split() if isinstance(site_urls, str) else list(site_urls or [])
+        sites = [validate_site_url(u) for u in ([site_url] if site_url else []) + listed]
+        if not sites:
+            validate_site_url(None)
+        kwargs.pop("urls", None)
+        super().__init__(None, sites, *args, **kwargs)
+        self.sites = {site_domain(u): SiteDiscovery(u) for u in sites}
+        self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
+        self.since = datetime.fromisoformat(since) if isinstance(since, str) else since
+        self.max_articles = (
+            int(max_articles) if max_articles is not None and max_articles != "" else None
+        )
+
+    async def start(self):
+        for discovery in self.sites.values():
+            for path in SITEMAP_PATHS:
+                yield self._discovery_request(discovery, path, self.parse_sitemap)
+            for path in FEED_PATHS:
+                yield self._discovery_request(discovery, path, self.parse_feed)
+
+    def _discovery_request(
+        self, discovery: SiteDiscovery, path_or_url: str, callback: Any
+    ) -> scrapy.Request:
+        discovery.pending += 1
+        url = path_or_url if "://" in path_or_url else discovery.site_url.rstrip("/") + path_or_url
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.discovery_failed,
+            cb_kwargs={"discovery": discovery},
+            meta={"handle_httpstatus_list": HANDLED},
+            priority=10,  # discovery first: the plan needs every listing
+            dont_filter=True,
+        )
+
+    # Discovery
+
+    def parse_sitemap(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
+        if response.status == 200:
+            content = read_sitemap(response.body, discovery.site_url)
+            discovery.listed.extend(content.pages)
+            for child in content.sitemaps:
+                yield self._discovery_request(discovery, child, self.parse_sitemap)
+            self.crawler.stats.inc_value("archiver/crawl/sitemaps")
+        yield from self._discovered(discovery)
+
+    def parse_feed(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
+        if response.status == 200:
+            discovery.listed.extend(read_feed(response.body, discovery.site_url))
+            self.crawler.stats.inc_value("archiver/crawl/feeds")
+        yield from self._discovered(discovery)
+
+    def parse_listing(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
+        if response.status == 200 and hasattr(response, "text"):
+            discovery.listing_pages += 1
+            candidates, next_page = read_listing(response.text, response.url, discovery.site_url)
+            discovery.candidates.extend(candidates)
+            if next_page and discovery.listing_pages < MAX_LISTING_PAGES:
+                yield self._discovery_request(discovery, next_page, self.parse_listing)
+        yield from self._discovered(discovery)
+
+    def discovery_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        discovery: SiteDiscovery = request.cb_kwargs["discovery"]
+        # A sitemap or feed that cannot be fetched is not the end: the others, or the archive
+        # pages, still list the articles. Counted, and logged as a warning.
+        logger.warning("cannot fetch %s for discovery: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("archiver/crawl/discovery_failed")
+        yield from self._discovered(discovery)
+
+    def _discovered(self, discovery: SiteDiscovery) -> Iterator[Any]:
+        discovery.pending -= 1
+        if discovery.pending > 0:
+            return
+        if not discovery.listed and not discovery.fell_back:
+            # Neither sitemap nor feed: read the home page and its older pages instead.
+            discovery.fell_back = True
+            logger.warning("%s lists no articles in a sitemap or feed: reading its archive pages",
+                           discovery.site_url)  # fmt: skip
+            yield self._discovery_request(discovery, discovery.site_url, self.parse_listing)
+            return
+        yield from self._fetch_planned(discovery)
+
+    # Fetching
+
+    def _fetch_planned(self, discovery: SiteDiscovery) -> Iterator[Any]:
+        stats = self.crawler.stats
+        listed = merge(discovery.listed + [Listed(url) for url in discovery.candidates])
+        candidates = set(discovery.candidates) - {entry.url for entry in discovery.listed}
+        crawl_plan = plan(
+            listed,
+            self._known(discovery.domain),
+            clock.now(),
+            full=self.full,
+            since=self.since,
+            limit=self.max_articles,
+        )
+        stats.set_value(f"archiver/crawl/{discovery.domain}/listed", len(listed))
+        stats.inc_value("archiver/crawl/listed", len(listed))
+        stats.inc_value("archiver/crawl/skipped_not_due", crawl_plan.skipped_not_due)
+        stats.inc_value("archiver/crawl/skipped_old", crawl_plan.skipped_old)
+        stats.inc_value("archiver/crawl/skipped_limit", crawl_plan.skipped_limit)
+        for fetch in crawl_plan.fetches:
+            stats.inc_value(f"archiver/crawl/planned/{fetch.reason}")
+            yield scrapy.Request(
+                fetch.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                headers=dict(fetch.headers),
+                meta={
+                    "archiver_visit": Visit(listed_url=fetch.url, listed_lastmod=fetch.lastmod),
+                    "archiver_candidate": fetch.url in candidates,
+                    "handle_httpstatus_list": HANDLED,
+                },
+                dont_filter=True,
+            )
+
+    def _known(self, domain: str) -> dict[str, KnownURL]:
+        if self.full:
+            return {}
+        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
+        try:
+            return known_urls(engine, domain)
+        finally:
+            engine.dispose()
