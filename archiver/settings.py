@@ -12,8 +12,10 @@ BOT_NAME = "archiver"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-# Say who we are; site operators can find us in their logs.
+# Say who we are; site operators can find us in their logs. ARCHIVER_CONTACT (a URL or an
+# e-mail address) is added to it so they can reach whoever runs the crawl.
 USER_AGENT = f"archiver/{__version__} (article and comment archiver; Scrapy)"
+ARCHIVER_CONTACT = None
 
 # Politeness by default: robots.txt obeyed, one request at a time per site, a delay that
 # AutoThrottle stretches when the site slows down.
@@ -29,6 +31,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# Retries wait first: as long as a 429/503's Retry-After asks, else 1 s, 2 s, 4 s… (capped).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.PoliteRetryMiddleware": 550,
+}
+ARCHIVER_RETRY_BACKOFF = 1.0
+ARCHIVER_RETRY_MAX_WAIT = 120.0
 # 404/410 reach the spider: a known article that answers them is marked gone, not forgotten.
 HTTPERROR_ALLOWED_CODES = [404, 410]
 # Article pages with long threads can be large; refuse the absurd, warn on the big.

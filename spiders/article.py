@@ -116,6 +116,14 @@ class ArticleSpider(scrapy.Spider):
         if not self.urls:
             validate_article_url(None)
 
+    @property
+    def user_agent(self) -> str:
+        """Scrapy's USER_AGENT, with ARCHIVER_CONTACT appended when set (read by Scrapy's
+        UserAgentMiddleware when the spider opens)."""
+        agent = str(self.settings.get("USER_AGENT"))
+        contact = self.settings.get("ARCHIVER_CONTACT")
+        return f"{agent} (+{contact})" if contact else agent
+
     async def start(self):
         for url in dict.fromkeys(self.urls):
             yield scrapy.Request(

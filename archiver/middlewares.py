@@ -1,0 +1,75 @@
+"""Scrapy's retries, made polite: wait before each retry, as long as the site asks (Retry-After on
+429/503) or with exponential backoff, instead of retrying at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Settings: ARCHIVER_RETRY_BACKOFF (seconds before the first retry, doubled each time;
+    default 1) and ARCHIVER_RETRY_MAX_WAIT (the longest wait, Retry-After included; default 120)."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("ARCHIVER_RETRY_BACKOFF", 1.0)
+        self.max_wait = settings.getfloat("ARCHIVER_RETRY_MAX_WAIT", 120.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await self._wait(request, retry_after(response))
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry", False) or not isinstance(
+            exception, self.exceptions_to_retry
+        ):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await self._wait(request, None)
+        return retry
+
+    async def _wait(self, request: Request, asked: float | None) -> None:
+        attempt = request.meta.get("retry_times", 0)  # retries already made before this one
+        wait = asked if asked is not None else self.backoff * 2**attempt
+        wait = max(0.0, min(wait, self.max_wait))
+        if wait:
+            logger.debug("waiting %.1f s before retrying %s", wait, request.url)
+            self.crawler.stats.inc_value("archiver/retry/waits")
+            await asyncio.sleep(wait)
+
+
+def retry_after(response: Response) -> float | None:
+    """Seconds the Retry-After header asks for (delta-seconds or an HTTP date), if any."""
+    value = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
