@@ -36,6 +36,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.PoliteRetryMiddleware": 550,
 }
+# Our errbacks log each final failure as an error with its URL; Scrapy's own "gave up
+# retrying" line is the same failure, so it is a warning (not counted twice in the run's errors).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 ARCHIVER_RETRY_BACKOFF = 1.0
 ARCHIVER_RETRY_MAX_WAIT = 120.0
 # 404/410 reach the spider: a known article that answers them is marked gone, not forgotten.

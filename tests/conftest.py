@@ -107,7 +107,14 @@ def run_archiver(
 
 
 # No politeness delay against our own loopback servers.
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ARCHIVER_RETRY_BACKOFF=0"]
+FAST = [
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "ARCHIVER_RETRY_BACKOFF=0",
+]
 
 
 def scrape(url: str, db: str, home: Path):

@@ -269,25 +269,44 @@ COMMENT_MARKUPS = {
 
 
 def category_page(state: SiteState, slug: str, base: str, page: int) -> str | None:
+    if slug not in CATEGORIES:
+        return None
     articles = [a for a in state.live_articles() if a.category == slug]
+    return _archive_page(state, articles, f"{base}/category/{slug}", page, CATEGORIES[slug])
+
+
+def home_page(state: SiteState, base: str, page: int) -> str | None:
+    """The front page and its older pages (/page/N/): every live article, newest first."""
+    articles = sorted(state.live_articles(), key=lambda a: a.published, reverse=True)
+    return _archive_page(state, articles, base, page, "生成サイト", css="home blog")
+
+
+def _archive_page(
+    state: SiteState,
+    articles: list[SiteArticle],
+    root: str,
+    page: int,
+    title: str,
+    css: str = "archive category",
+) -> str | None:
     size = state.per_category_page
     pages = max(1, -(-len(articles) // size))
-    if slug not in CATEGORIES or page > pages:
+    if page > pages:
         return None
     shown = articles[(page - 1) * size : page * size]
     items = "".join(
-        f'<article class="post-{a.id}"><h2 class="entry-title"><a href="{base}{a.path}">'
+        f'<article class="post-{a.id}"><h2 class="entry-title"><a href="{root.split("/category/")[0]}{a.path}">'
         f"{escape(a.title)}</a></h2></article>\n"
         for a in shown
     )
     older = (
-        f'<a class="next page-numbers" href="{base}/category/{slug}/page/{page + 1}/">次へ</a>'
+        f'<a class="next page-numbers" href="{root}/page/{page + 1}/">次へ</a>'
         if page < pages
         else ""
     )
     return (
-        f'<!DOCTYPE html><html lang="ja"><head><meta charset="UTF-8"><title>{CATEGORIES[slug]}</title>'
-        f'</head><body class="archive category"><main>{items}</main>'
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="UTF-8"><title>{title}</title>'
+        f'</head><body class="{css}"><main>{items}</main>'
         f'<nav class="navigation pagination">{older}</nav></body></html>'
     )
 

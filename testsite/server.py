@@ -28,6 +28,7 @@ from testsite.threads import page_count
 
 _ARTICLE = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([^/]+)/(?:comment-page-(\d+)/)?$")
 _CATEGORY = re.compile(r"^/category/([^/]+)/(?:page/(\d+)/)?$")
+_HOME = re.compile(r"^/(?:page/(\d+)/)?$")
 _WP_SITEMAP = re.compile(r"^/wp-sitemap-posts-post-(\d+)\.xml$")
 _SEO_SITEMAP = re.compile(r"^/post-sitemap(\d*)\.xml$")
 HTML = "text/html; charset=UTF-8"
@@ -38,7 +39,7 @@ XML = "application/xml; charset=UTF-8"
 class Misbehavior:
     """What a path does instead of answering well, `times` times (None: always).
 
-    kinds: 429 (with Retry-After), 503, slow (`seconds` before answering), truncated (fewer bytes
+    kinds: 404 (a page the site does not have), 429 (with Retry-After), 503, slow (`seconds` before answering), truncated (fewer bytes
     than Content-Length), redirect_loop, offsite_redirect, oversized (`size` bytes of padding).
     """
 
@@ -180,6 +181,8 @@ class GeneratedSite(LoopbackServer):
         return cached
 
     def _misbehave(self, trouble: Misbehavior, path: str) -> Answer | None:
+        if trouble.kind == "404":
+            return _not_found()
         if trouble.kind == "429":
             return Answer(429, b"Too Many Requests", headers=(("Retry-After", "1"),))
         if trouble.kind == "503":
@@ -219,6 +222,9 @@ class GeneratedSite(LoopbackServer):
             return Answer(200, render.atom_feed(state, base).encode(), "application/atom+xml")
         if route == "/wp-json/wp/v2/comments" and state.rest_api:
             return self._rest(query)
+        if (match := _HOME.match(route)) and "p" not in query:
+            page = render.home_page(state, base, int(match.group(1) or 1))
+            return Answer(200, page.encode()) if page else _not_found()
         if match := _CATEGORY.match(route):
             page = render.category_page(state, match.group(1), base, int(match.group(2) or 1))
             return Answer(200, page.encode()) if page else _not_found()

@@ -140,6 +140,7 @@ class ArchiveStore:
                 item.visit,
                 fetched_at=item.fetched_at,
                 next_due_at=policy.next_due(item.fetched_at, published, 0),
+                new_comments=0,  # unchanged since the last fetch: a quiet thread
             )
 
     def _site(self, session: Session, domain: str, timezone: str = "Asia/Tokyo") -> Site:

@@ -1,0 +1,183 @@
+"""`archiver crawl` against the generated site: discovery, incremental revisits, lock, faults.
+
+The site's clock and the crawler's (ARCHIVER_NOW) move together; the server counts every
+request and byte, so a test can say exactly what a run fetched.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from archiver.config import resolve_db_url
+from archiver.db.engine import open_archive
+from archiver.db.lock import crawl_lock
+from tests.archive_reader import query
+from tests.conftest import FAST, run_archiver
+from tests.test_scrape_generated import expected_threads, stored_threads
+from testsite.model import MARKUPS, SiteState, add_comment, generate
+from testsite.server import GeneratedSite
+
+ARTICLE_PATH = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/(comment-page-\d+/)?$")
+
+
+def crawl(site: GeneratedSite, db: str, home: Path, *extra: str):
+    now = site.state.now.isoformat()
+    return run_archiver(
+        "crawl", site.base_url + "/", "--db", db, *FAST, *extra,
+        home=home, env={"ARCHIVER_NOW": now},
+    )  # fmt: skip
+
+
+def article_bytes(site: GeneratedSite) -> dict[str, int]:
+    """Body bytes the server sent per article page (comment pages included)."""
+    return {p: n for p, n in site.bytes_sent.items() if ARTICLE_PATH.match(p.split("?")[0])}
+
+
+def full_fetches(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {p for p, n in after.items() if n > before.get(p, 0)}
+
+
+def add_comments(state: SiteState, article_ids: list[int], per_article: int) -> set[str]:
+    rng = random.Random(99)
+    added = set()
+    for article_id in article_ids:
+        article = state.articles[article_id]
+        for _ in range(per_article):
+            posted = state.now - timedelta(minutes=rng.randint(5, 300))
+            added.add(str(add_comment(state, article, rng, posted=posted).id))
+    return added
+
+
+@pytest.fixture
+def big_site() -> GeneratedSite:
+    state = generate(200, (0, 24), seed=8, comments_per_page=10, markups=MARKUPS)
+    return GeneratedSite(state)
+
+
+def test_first_run_then_unchanged_then_three_busier_threads(
+    db_url: str, tmp_path: Path, big_site: GeneratedSite
+) -> None:
+    with big_site as site:
+        state = site.state
+        first = crawl(site, db_url, tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert stored_threads(db_url) == expected_threads(state)
+        assert query(db_url, "SELECT count(*) AS n FROM articles")[0]["n"] == 200
+        assert "listed:     200 articles" in first.stdout
+
+        # Every thread due, nothing changed: no article page is sent in full.
+        state.now += timedelta(days=60)
+        site.changed()
+        before = article_bytes(site)
+        second = crawl(site, db_url, tmp_path)
+        assert second.returncode == 0, second.stderr
+        assert full_fetches(before, article_bytes(site)) == set()
+        assert "200 due" in second.stdout and "200 × 304" in second.stdout
+        assert stored_threads(db_url) == expected_threads(state)
+
+        # Three threads get comments; the next due run stores exactly those.
+        busy = sorted(state.articles)[5:8]
+        added = add_comments(state, busy, 3)
+        state.now += timedelta(days=60)
+        site.changed()
+        before = article_bytes(site)
+        third = crawl(site, db_url, tmp_path)
+        assert third.returncode == 0, third.stderr
+        fetched = full_fetches(before, article_bytes(site))
+        busy_paths = {state.articles[i].path for i in busy}
+        assert {p for p in fetched if not p.split("/")[-2].startswith("comment-page")} == busy_paths
+        assert all(any(p.startswith(b) for b in busy_paths) for p in fetched)
+    run_id = query(db_url, "SELECT max(id) AS id FROM crawl_runs")[0]["id"]
+    new = query(db_url, "SELECT external_id FROM comments WHERE first_run_id = :r", r=run_id)
+    assert {row["external_id"] for row in new} == added
+    assert stored_threads(db_url) == expected_threads(state)
+    assert query(db_url, "SELECT count(*) AS n FROM comment_history")[0]["n"] == 0
+    states = query(db_url, "SELECT last_status, new_comments, next_due_at FROM crawl_state")
+    assert len(states) == 200 and {s["last_status"] for s in states} == {200, 304}
+    assert sum(s["new_comments"] for s in states) == len(added)
+
+
+def test_full_ignores_the_state_and_max_articles_caps_a_run(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    with GeneratedSite(generate(30, (0, 8), seed=3)) as site:
+        capped = crawl(site, db, tmp_path, "--max-articles", "10")
+        assert capped.returncode == 0, capped.stderr
+        assert "20 over --max-articles" in capped.stdout
+        assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 10
+        rest = crawl(site, db, tmp_path)  # the 20 still new, the 10 not due yet
+        assert "20 new/full" in rest.stdout and "10 not due" in rest.stdout
+        before = article_bytes(site)
+        full = crawl(site, db, tmp_path, "--full")
+        assert full.returncode == 0 and "30 new/full" in full.stdout
+        assert len(full_fetches(before, article_bytes(site))) >= 30
+    assert query(db, "SELECT count(*) AS n FROM crawl_state")[0]["n"] == 30
+
+
+def test_a_second_crawl_of_the_same_site_exits_75(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    with GeneratedSite(generate(3, 2, seed=4)) as site:
+        engine = open_archive(resolve_db_url(db))
+        domain = site.base_url.split("://", 1)[1]
+        with crawl_lock(engine, [domain]):
+            locked = crawl(site, db, tmp_path)
+        engine.dispose()
+        assert locked.returncode == 75
+        assert locked.stderr.startswith(f"error: another archiver crawl of {domain} is running")
+        assert query(db, "SELECT count(*) AS n FROM crawl_runs")[0]["n"] == 0
+        after = crawl(site, db, tmp_path)  # the lock went with its holder
+        assert after.returncode == 0, after.stderr
+
+
+def test_postgresql_lock_too(pg_url: str, tmp_path: Path) -> None:
+    with GeneratedSite(generate(2, 1, seed=5)) as site:
+        engine = open_archive(resolve_db_url(pg_url))
+        domain = site.base_url.split("://", 1)[1]
+        with crawl_lock(engine, [domain]):
+            assert crawl(site, pg_url, tmp_path).returncode == 75
+        engine.dispose()
+        assert crawl(site, pg_url, tmp_path).returncode == 0
+
+
+def test_a_site_without_sitemap_or_feed_is_read_through_its_archive_pages(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    state = generate(25, (0, 5), seed=6)
+    with GeneratedSite(state) as site:
+        for path in ("/wp-sitemap.xml", "/sitemap_index.xml", "/feed/"):
+            site.misbehave(path, "404")
+        result = crawl(site, db, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "reading its archive pages" in result.stderr
+    assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 25
+    assert stored_threads(db) == expected_threads(state)
+
+
+def test_faults_are_retried_or_counted_and_the_run_goes_on(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    state = generate(12, (2, 6), seed=7)
+    with GeneratedSite(state) as site:
+        paths = [a.path for a in sorted(state.live_articles(), key=lambda a: a.id)]
+        site.misbehave(paths[0], "429", times=1)  # Retry-After: 1, then fine
+        site.misbehave(paths[1], "503", times=1)  # one 503, then fine
+        site.misbehave(paths[2], "503")  # always: given up after the retries
+        site.misbehave(paths[3], "truncated")  # always: a broken body
+        site.misbehave(paths[4], "slow", times=1, seconds=1.5)
+        result = crawl(site, db, tmp_path)
+        requests = dict(site.requests)
+    assert result.returncode == 1
+    stored = {r["url"].split(site.base_url, 1)[1] for r in query(db, "SELECT url FROM articles")}
+    assert stored == set(paths) - {paths[2], paths[3]}
+    assert requests[paths[0]] == 2 and requests[paths[1]] == 2
+    assert requests[paths[2]] == 3  # first try and RETRY_TIMES = 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert any(paths[2] in line and "503" in line for line in errors)
+    assert any(paths[3] in line and "truncated" in line for line in errors)
+    run = query(db, "SELECT status, errors FROM crawl_runs")[0]
+    assert run["status"] == "failed" and run["errors"] == len(errors)
+    # What failed is still new for the next run; what was stored is not due.
+    states = {r["url"].split(site.base_url, 1)[1] for r in query(db, "SELECT url FROM crawl_state")}
+    assert states == stored
