@@ -181,3 +181,71 @@ def test_faults_are_retried_or_counted_and_the_run_goes_on(tmp_path: Path) -> No
     # What failed is still new for the next run; what was stored is not due.
     states = {r["url"].split(site.base_url, 1)[1] for r in query(db, "SELECT url FROM crawl_state")}
     assert states == stored
+
+
+def archive_snapshot(db: str) -> dict[str, object]:
+    """Everything a crawl wrote, keyed by what identifies it on the site (ids may differ)."""
+    articles = query(
+        db,
+        "SELECT url, wp_post_id, title, body_text, comment_count, comment_count_shown, "
+        "published_at, first_seen_at, last_crawled_at, gone_at FROM articles ORDER BY url",
+    )
+    comments = query(
+        db,
+        """
+        SELECT a.url, c.external_id, p.external_id AS parent, c.kind, c.depth, c.position,
+               c.author, c.posted_at, c.posted_raw, c.body_text, c.body_html, c.votes,
+               c.first_seen_at, c.last_seen_at, c.deleted_at
+        FROM comments c JOIN articles a ON a.id = c.article_id
+        LEFT JOIN comments p ON p.id = c.parent_id
+        ORDER BY a.url, c.external_id
+        """,
+    )
+    history = query(
+        db,
+        "SELECT a.url, c.external_id, h.change, h.votes_before, h.votes FROM comment_history h "
+        "JOIN comments c ON c.id = h.comment_id JOIN articles a ON a.id = c.article_id "
+        "ORDER BY a.url, c.external_id, h.id",
+    )
+    state = query(
+        db, "SELECT url, last_status, next_due_at, comments_seen FROM crawl_state ORDER BY url"
+    )
+    return {"articles": articles, "comments": comments, "history": history, "state": state}
+
+
+def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import archiver_command
+
+    state = generate(80, (0, 30), seed=12, comments_per_page=10, markups=MARKUPS)
+    reference, resumed = str(tmp_path / "reference.sqlite3"), str(tmp_path / "resumed.sqlite3")
+    slow = ["-s", "DOWNLOAD_DELAY=0.02"]  # a few seconds of crawl to kill into
+    rng = random.Random(2026)
+    kills = 0
+    with GeneratedSite(state) as site:
+        assert crawl(site, reference, tmp_path).returncode == 0
+        environment = {**os.environ, "ARCHIVER_HOME": str(tmp_path),
+                       "ARCHIVER_NOW": state.now.isoformat()}  # fmt: skip
+        command = [*archiver_command(), "crawl", site.base_url + "/", "--db", resumed, *FAST, *slow]
+        midway = []  # articles stored when each kill landed
+        for _ in range(4):
+            process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)  # fmt: skip
+            time.sleep(rng.uniform(1.0, 2.5))
+            if process.poll() is not None:
+                break  # it finished before the kill: nothing left to interrupt
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+            kills += 1
+            midway.append(query(resumed, "SELECT count(*) AS n FROM articles")[0]["n"])
+        final = run_archiver(*command[len(archiver_command()):], home=tmp_path,
+                             env={"ARCHIVER_NOW": state.now.isoformat()})  # fmt: skip
+        assert final.returncode == 0, final.stderr
+    assert kills >= 2 and all(n < 80 for n in midway)  # the kills did land mid-crawl
+    assert archive_snapshot(resumed) == archive_snapshot(reference)
+    runs = query(resumed, "SELECT status FROM crawl_runs ORDER BY id")
+    assert runs[-1]["status"] == "ok" and [r["status"] for r in runs[:-1]].count("running") == kills
