@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from archiver.extraction import extract_page  # noqa: E402
 from archiver.profiles import load_profile  # noqa: E402
-from testsite.model import MARKUPS, generate  # noqa: E402
-from testsite.render import article_page  # noqa: E402
+from archiver.sitegen.model import MARKUPS, generate  # noqa: E402
+from archiver.sitegen.render import article_page  # noqa: E402
 
 URL = "http://127.0.0.1:8000/2021/12/23/article/"
 

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from testsite.expected import expected_articles  # noqa: E402
-from testsite.model import generate  # noqa: E402
-from testsite.render import article_page, comment_page_path  # noqa: E402
-from testsite.threads import page_count  # noqa: E402
+from archiver.sitegen.expected import expected_articles  # noqa: E402
+from archiver.sitegen.model import generate  # noqa: E402
+from archiver.sitegen.render import article_page, comment_page_path  # noqa: E402
+from archiver.sitegen.threads import page_count  # noqa: E402
 
 ARTICLES, COMMENTS, SEED = 1000, 50, 1
 BENCH_PORT = 8998  # scrapy.utils.benchserver's fixed port
@@ -52,7 +52,7 @@ def measure_generation() -> None:
 
 
 def our_urls(base: str, limit: int) -> list[str]:
-    # The served site is `python -m testsite ARTICLES COMMENTS SEED`: same generator, same seed.
+    # The served site is `python -m archiver.sitegen ARTICLES COMMENTS SEED`: same generator, same seed.
     state = generate(ARTICLES, (0, 2 * COMMENTS), seed=SEED)
     urls = []
     for article in state.articles.values():
@@ -142,7 +142,9 @@ def hammer(urls: list[str]) -> dict:
 
 
 def measure_serving(pages: int) -> None:
-    ours = start_server([sys.executable, "-m", "testsite", str(ARTICLES), str(COMMENTS), str(SEED)])
+    ours = start_server(
+        [sys.executable, "-m", "archiver.sitegen", str(ARTICLES), str(COMMENTS), str(SEED)]
+    )
     theirs = start_server([sys.executable, "-u", "-m", "scrapy.utils.benchserver"])
     try:
         base = (ours.stdout.readline() if ours.stdout else "").strip()
@@ -163,7 +165,7 @@ def measure_serving(pages: int) -> None:
         ours.kill()
         ours.wait()
         ours = start_server(
-            [sys.executable, "-m", "testsite", str(ARTICLES), str(COMMENTS), str(SEED)]
+            [sys.executable, "-m", "archiver.sitegen", str(ARTICLES), str(COMMENTS), str(SEED)]
         )
         base = (ours.stdout.readline() if ours.stdout else "").strip()
         capacity["generated site, cold"] = hammer(our_urls(base, pages))

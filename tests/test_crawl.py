@@ -16,11 +16,11 @@ import pytest
 from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
+from archiver.sitegen.model import MARKUPS, SiteState, add_comment, generate
+from archiver.sitegen.server import GeneratedSite
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.test_scrape_generated import expected_threads, stored_threads
-from testsite.model import MARKUPS, SiteState, add_comment, generate
-from testsite.server import GeneratedSite
 
 ARTICLE_PATH = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/(comment-page-\d+/)?$")
 

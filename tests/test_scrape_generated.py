@@ -7,12 +7,12 @@ import json
 import random
 from pathlib import Path
 
+from archiver.sitegen.evolve import evolve
+from archiver.sitegen.expected import ExpectedComment, expected_articles
+from archiver.sitegen.model import MARKUPS, SiteState, add_comment, generate
+from archiver.sitegen.server import GeneratedSite
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
-from testsite.evolve import evolve
-from testsite.expected import ExpectedComment, expected_articles
-from testsite.model import MARKUPS, SiteState, add_comment, generate
-from testsite.server import GeneratedSite
 
 
 def stored_threads(db: str) -> dict[int, list[tuple]]:

@@ -16,14 +16,14 @@ import pytest
 from archiver.extraction import COMMENT_PARSERS, extract_page
 from archiver.prepare import article_item, fill_dates
 from archiver.profiles import load_profile
+from archiver.sitegen.evolve import apply, evolve
+from archiver.sitegen.expected import expected_articles
+from archiver.sitegen.model import MARKUPS, SiteState, generate
+from archiver.sitegen.render import last_modified
+from archiver.sitegen.server import GeneratedSite
+from archiver.sitegen.threads import page_count
 from archiver.threads import build_thread
 from spiders.article import ThreadFetch
-from testsite.evolve import apply, evolve
-from testsite.expected import expected_articles
-from testsite.model import MARKUPS, SiteState, generate
-from testsite.render import last_modified
-from testsite.server import GeneratedSite
-from testsite.threads import page_count
 
 # The generated markups and the parser that must read each.
 PARSER_OF = {"tcd": "tcd", "classic": "wp-classic", "block": "wp-block", "flat": "wp-classic"}

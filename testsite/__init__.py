@@ -1,3 +1,2 @@
-"""A generated WordPress-like site for tests, benchmarks and (later) the demo: state from a seed,
-pages in three markups, a real HTTP server on 127.0.0.1, evolution with a change log, and the
-rows an archive of it must hold."""
+"""Test support that never ships: the real WordPress test bed (testsite.wordpress). The generated
+site it fills WordPress from lives in archiver.sitegen, which the demo uses too."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from testsite.model import CATEGORIES, JST, SiteArticle, SiteComment, SiteState, generate
+from archiver.sitegen.model import CATEGORIES, JST, SiteArticle, SiteComment, SiteState, generate
 
 HERE = Path(__file__).parent
 WORDPRESS = Path("/usr/share/wordpress")

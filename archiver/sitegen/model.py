@@ -79,7 +79,7 @@ class SiteState:
     next_comment_id: int = 1
     next_post_id: int = 1
     step: int = 0  # how many evolve steps produced this state
-    # Bumped by every change made through `testsite.evolve`; the server's page cache follows it.
+    # Bumped by every change made through `archiver.sitegen.evolve`; the server's page cache follows it.
     # Whoever edits a state by hand calls `GeneratedSite.changed()`.
     version: int = field(default=0, compare=False)
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from testsite.model import CATEGORIES, SiteArticle, SiteComment, SiteState
-from testsite.threads import (
+from archiver.sitegen.model import CATEGORIES, SiteArticle, SiteComment, SiteState
+from archiver.sitegen.threads import (
     default_page,
     page_count,
     page_tops,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from testsite.model import SiteArticle, SiteComment, SiteState
+from archiver.sitegen.model import SiteArticle, SiteComment, SiteState
 
 
 def thread_comments(article: SiteArticle) -> list[SiteComment]:

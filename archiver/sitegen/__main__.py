@@ -1,4 +1,4 @@
-"""Serve a generated site from the command line: `python -m testsite [ARTICLES] [COMMENTS] [SEED]`.
+"""Serve a generated site from the command line: `python -m archiver.sitegen [ARTICLES] [COMMENTS] [SEED]`.
 
 Prints the base URL on the first line, then serves until killed. For benchmarks that need the
 server in its own process, and for looking at the site in a browser.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 
-from testsite.model import generate
-from testsite.server import GeneratedSite
+from archiver.sitegen.model import generate
+from archiver.sitegen.server import GeneratedSite
 
 
 def main() -> None:
