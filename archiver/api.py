@@ -115,7 +115,7 @@ def crawl(
         engine.dispose()
     result = _result(stats, db_url)
     if stats.get("archiver/article_ids"):
-        result.articles = article_summaries(db_url, stats["archiver/article_ids"][:10])
+        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
     return result
 
 

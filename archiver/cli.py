@@ -193,9 +193,12 @@ def crawl(
 
 @main.command()
 def demo() -> None:
-    """Serve the bundled demo article on 127.0.0.1 and scrape it into data/demo.sqlite3.
+    """Serve the demo site on 127.0.0.1 and crawl it into data/demo.sqlite3.
 
-    Needs no network. The demo database is rebuilt on every run and is never your archive.
+    The demo site is the bundled real article (34 comments from grandfleet.info) and 36
+    generated ones in every comment markup, with sitemaps and comment pages; the demo runs
+    `archiver crawl` on it. Needs no network. The demo database is rebuilt on every run and is
+    never your archive.
 
     Example:
 
@@ -205,7 +208,7 @@ def demo() -> None:
     from archiver.demo import run_demo
 
     result = run_demo()
-    print_summary(result)
+    print_crawl_summary(result)
     if result.articles:
         print_demo_next_steps(result)
     sys.exit(result.exit_code)
@@ -576,9 +579,12 @@ def _plural(count: int, noun: str) -> str:
 def print_demo_next_steps(result: RunResult) -> None:
     from archiver.db.queries import thread_lines
 
-    article = result.articles[0]
+    article = result.articles[0]  # the seed article: a real thread from grandfleet.info
     console.print()
-    console.print("The start of the stored thread (position, author, date, votes):")
+    console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
+    console.print(f"  url:        {escape(article.url)}")
+    console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
+    console.print("The start of its stored thread (position, author, date, votes):")
     for line in thread_lines(result.db_url, article.id, limit=8):
         first_line = line.body_text.splitlines()[0] if line.body_text else ""
         votes = "-" if line.votes is None else line.votes
@@ -588,10 +594,19 @@ def print_demo_next_steps(result: RunResult) -> None:
         )
     console.print(f"  … {article.comments - 8} more")
     console.print()
-    console.print("Next, ask the archive something, e.g. the thread as a tree (view comment_tree):")
+    db = escape(result.db)
+    console.print("Next, ask the archive something:")
+    for command, what in (
+        (f"thread {article.id}", "the whole thread as a tree"),
+        ("search 交渉", "Japanese full-text search"),
+        ("stats", "busiest threads, extraction health"),
+        ("serve", "browse it in Datasette"),
+    ):
+        console.print(f'  archiver {command} --db "{db}"   # {what}')
+    console.print("or in SQL, the thread as a tree (view comment_tree):")
     console.print(
-        f'  sqlite3 "{escape(result.db)}" '
+        f'  sqlite3 "{db}" '
         "\"SELECT position, substr('          ', 1, 2 * (depth - 1)) || author, posted_on, votes, "
         "reply_count, substr(replace(body_text, char(10), ' '), 1, 30) FROM comment_tree "
-        'WHERE deleted_at IS NULL ORDER BY path"'
+        f'WHERE article_id = {article.id} AND deleted_at IS NULL ORDER BY path"'
     )

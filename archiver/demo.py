@@ -10,10 +10,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from archiver.api import RunResult, scrape
+from archiver.api import RunResult, crawl
 from archiver.config import data_home
 
 DEMO_DB_NAME = "demo.sqlite3"
+DEMO_ARTICLES = 36  # generated ones, beside the seed article
 DEMO_ARTICLE_PATH = "/european-region/russia-says-negotiations-with-nato-on-new-security-treaty-to-begin-in-january/"
 ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\n"
 
@@ -95,15 +96,24 @@ def demo_db_path() -> Path:
 
 
 def run_demo() -> RunResult:
-    """Serve the bundled article and scrape it into a fresh demo database (never the archive)."""
+    """Serve the demo site — the bundled seed article and generated ones — and crawl it into a
+    fresh demo database (never the archive). The seed article is the result's first article."""
+    from archiver.sitegen.model import MARKUPS, generate
+    from archiver.sitegen.server import GeneratedSite
+
     db_path = demo_db_path()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    with LocalSite({DEMO_ARTICLE_PATH: Page(demo_page())}) as site:
+    state = generate(DEMO_ARTICLES, (0, 40), seed=2021, comments_per_page=10, markups=MARKUPS)
+    with GeneratedSite(state, extra={DEMO_ARTICLE_PATH: demo_page()}) as site:
         # A loopback site we serve ourselves needs no politeness delay.
-        return scrape(
-            site.url(DEMO_ARTICLE_PATH),
+        result = crawl(
+            [site.base_url + "/"],
             db=str(db_path),
             command="demo",
             settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
         )
+        seed_url = site.url(DEMO_ARTICLE_PATH)
+    seed = [a for a in result.articles if a.url == seed_url]
+    result.articles = seed + [a for a in result.articles if a.url != seed_url]
+    return result

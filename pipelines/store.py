@@ -38,6 +38,7 @@ class ArchiveStorePipeline:
         self.command = settings.get("ARCHIVER_RUN_COMMAND", "scrapy crawl")
         self.arguments = settings.get("ARCHIVER_RUN_ARGUMENTS")
         self.policy = RevisitPolicy.from_settings(settings)
+        self.summary_articles = settings.getint("ARCHIVER_SUMMARY_ARTICLES", 1000)
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")
@@ -69,10 +70,12 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            # The summary's articles: the first ones stored, not every one of a big crawl
+            # (the stats go into crawl_runs as JSON).
             ids = self.stats.get_value("archiver/article_ids")
             if ids is None:
                 self.stats.set_value("archiver/article_ids", [result.article_id])
-            else:
+            elif len(ids) < self.summary_articles:
                 ids.append(result.article_id)
         elif isinstance(item, GoneItem) and await self._in_writer(
             store.mark_gone, item.url, item.fetched_at, item.visit, self.policy

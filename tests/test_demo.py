@@ -18,5 +18,8 @@ def test_demo_builds_its_own_database(tmp_path) -> None:
     assert str(db.resolve()) in second.stdout
     # Rebuilt, not accumulated: one run, one copy of the thread.
     assert query(str(db), "SELECT count(*) AS n FROM crawl_runs")[0]["n"] == 1
-    assert query(str(db), "SELECT count(*) AS n FROM comments")[0]["n"] == 34
+    seed = "SELECT count(*) AS n FROM comments c JOIN articles a ON a.id = c.article_id "
+    assert query(str(db), seed + "WHERE a.url LIKE '%russia-says-negotiations%'")[0]["n"] == 34
+    assert query(str(db), "SELECT count(*) AS n FROM articles")[0]["n"] == 37
+    assert query(str(db), "SELECT count(DISTINCT comment_markup) AS n FROM articles")[0]["n"] >= 3
     assert not (tmp_path / "archive.sqlite3").exists()

@@ -31,6 +31,8 @@ _CATEGORY = re.compile(r"^/category/([^/]+)/(?:page/(\d+)/)?$")
 _HOME = re.compile(r"^/(?:page/(\d+)/)?$")
 _WP_SITEMAP = re.compile(r"^/wp-sitemap-posts-post-(\d+)\.xml$")
 _SEO_SITEMAP = re.compile(r"^/post-sitemap(\d*)\.xml$")
+EXTRA_SITEMAP = "/wp-sitemap-posts-page-1.xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
 
@@ -61,8 +63,11 @@ class Answer:
 class GeneratedSite(LoopbackServer):
     """Serve `state` on 127.0.0.1 (ephemeral port) until the context ends."""
 
-    def __init__(self, state: SiteState) -> None:
+    def __init__(self, state: SiteState, extra: dict[str, bytes] | None = None) -> None:
         self.state = state
+        # Fixed article pages served beside the generated ones and listed in wp-sitemap.xml
+        # (the demo's real seed article).
+        self.extra = dict(extra or {})
         self.misbehavior: dict[str, Misbehavior] = {}
         # REST answers altered on purpose: comment id → fields to report instead (parent, date_gmt).
         self.rest_overrides: dict[int, dict[str, object]] = {}
@@ -209,8 +214,18 @@ class GeneratedSite(LoopbackServer):
             article = state.articles.get(int(query["p"][0]))
             if article is not None and article.status == 200:
                 return Answer(301, headers=(("Location", base + article.path),))
+        if route in self.extra:
+            return Answer(200, self.extra[route])
         if route == "/wp-sitemap.xml":
-            return Answer(200, render.wp_sitemap_index(state, base).encode(), XML)
+            index = render.wp_sitemap_index(state, base)
+            if self.extra:
+                entry = f"<sitemap><loc>{base}{EXTRA_SITEMAP}</loc></sitemap>"
+                index = index.replace("</sitemapindex>", entry + "</sitemapindex>")
+            return Answer(200, index.encode(), XML)
+        if route == EXTRA_SITEMAP and self.extra:
+            urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in self.extra)
+            urlset = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'
+            return Answer(200, urlset.encode(), XML)
         if route == "/sitemap_index.xml":
             return Answer(200, render.seo_sitemap_index(state, base).encode(), XML)
         if match := _WP_SITEMAP.match(route) or _SEO_SITEMAP.match(route):
