@@ -52,9 +52,12 @@ def configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("archiver.progress").setLevel(logging.INFO)
 
 
 def _quiet_filter(record: logging.LogRecord) -> bool:
+    if record.name == "archiver.progress":  # a scheduled job's log shows how far a run got
+        return True
     ours = record.name.split(".")[0] in ("archiver", "spiders", "pipelines")
     if ours:
         return record.levelno >= logging.WARNING
@@ -172,13 +175,14 @@ def crawl(
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     try:
+        progress = "bar" if sys.stderr.isatty() else "log"
         result = api_crawl(
             list(sites),
             db=db,
             full=full,
             since=when,
             max_articles=max_articles,
-            settings=parse_settings(overrides),
+            settings={"ARCHIVER_PROGRESS": progress, **parse_settings(overrides)},
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -56,6 +56,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+EXTENSIONS = {"archiver.progress.CrawlProgress": 500}
+# Progress of a crawl: "bar" on a terminal, "log" for a line every ARCHIVER_PROGRESS_INTERVAL
+# seconds, None for neither (the CLI picks bar or log; `scrapy crawl` keeps Scrapy's LogStats).
+ARCHIVER_PROGRESS = None
+ARCHIVER_PROGRESS_INTERVAL = 60.0
+
 ITEM_PIPELINES = {
     "pipelines.dates.DateNormalizationPipeline": 300,
     "pipelines.threads.ThreadPipeline": 400,

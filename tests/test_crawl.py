@@ -249,3 +249,44 @@ def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: P
     assert archive_snapshot(resumed) == archive_snapshot(reference)
     runs = query(resumed, "SELECT status FROM crawl_runs ORDER BY id")
     assert runs[-1]["status"] == "ok" and [r["status"] for r in runs[:-1]].count("running") == kills
+
+
+def test_progress_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from tests.conftest import archiver_command
+
+    slow = ["-s", "DOWNLOAD_DELAY=0.05", "-s", "ARCHIVER_PROGRESS_INTERVAL=0.3"]
+    with GeneratedSite(generate(20, (0, 4), seed=9)) as site:
+        logged = crawl(site, str(tmp_path / "log.sqlite3"), tmp_path, *slow)
+        assert logged.returncode == 0, logged.stderr
+        lines = [line for line in logged.stderr.splitlines() if line.startswith("info: progress:")]
+        assert lines and lines[-1].endswith("pages fetched")
+        assert re.fullmatch(
+            r"info: progress: \d+ of 20 articles done, \d+ pages fetched", lines[-1]
+        )
+
+        main, secondary = pty.openpty()  # stderr on a terminal: the bar instead of lines
+        environment = {**os.environ, "ARCHIVER_HOME": str(tmp_path), "COLUMNS": "100",
+                       "ARCHIVER_NOW": site.state.now.isoformat()}  # fmt: skip
+        process = subprocess.Popen(
+            [*archiver_command(), "crawl", site.base_url + "/", "--db", str(tmp_path / "bar.sqlite3"),
+             *FAST, *slow],
+            stdout=subprocess.PIPE, stderr=secondary, env=environment,
+        )  # fmt: skip
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.wait(timeout=60)
+        os.close(main)
+    assert process.returncode == 0
+    assert b"crawl" in shown and b"articles" in shown and b"progress:" not in shown
