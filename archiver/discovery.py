@@ -21,6 +21,7 @@ from archiver.urls import canonical_url, site_domain
 
 # Where WordPress sites keep their sitemap indexes and feed, tried in this order.
 SITEMAP_PATHS = ("/wp-sitemap.xml", "/sitemap_index.xml")
+ROBOTS_PATH = "/robots.txt"  # its Sitemap: lines name any other sitemap
 FEED_PATHS = ("/feed/",)
 # Paths of archive and system pages: never article candidates from a listing.
 _NOT_ARTICLES = (
@@ -139,12 +140,23 @@ def _rfc822(text: str | None) -> datetime | None:
 
 
 def merge(listings: Iterable[Listed]) -> dict[str, datetime | None]:
-    """One entry per URL, with the latest modification time any listing gave it."""
-    merged: dict[str, datetime | None] = {}
+    """One entry per article of one site, with the latest modification time any listing gave.
+
+    `http://` and `https://`, `www.` and bare host name one article (the listings of one site
+    may mix them): it is kept under the first form listed, upgraded to https when one listing
+    gives https.
+    """
+    urls: dict[tuple[str, str], str] = {}
+    lastmods: dict[tuple[str, str], datetime | None] = {}
     for listed in listings:
-        known = merged.get(listed.url)
-        if listed.url not in merged or (
-            listed.lastmod is not None and (known is None or listed.lastmod > known)
-        ):
-            merged[listed.url] = listed.lastmod
-    return merged
+        parts = urlsplit(listed.url)
+        key = (parts.path, parts.query)
+        known = urls.get(key)
+        if known is None or (known.startswith("http://") and parts.scheme == "https"):
+            urls[key] = listed.url
+        before = lastmods.get(key)
+        if listed.lastmod is not None and (before is None or listed.lastmod > before):
+            lastmods[key] = listed.lastmod
+        else:
+            lastmods.setdefault(key, before)
+    return {url: lastmods[key] for key, url in urls.items()}

@@ -19,6 +19,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archiver import clock
@@ -28,8 +29,10 @@ from archiver.db.crawlstate import KnownURL, known_urls
 from archiver.db.engine import make_engine
 from archiver.discovery import (
     FEED_PATHS,
+    ROBOTS_PATH,
     SITEMAP_PATHS,
     Listed,
+    in_site,
     merge,
     read_feed,
     read_listing,
@@ -97,6 +100,7 @@ class SiteSpider(ArticleSpider):
 
     async def start(self):
         for discovery in self.sites.values():
+            yield self._discovery_request(discovery, ROBOTS_PATH, self.parse_robots)
             for path in SITEMAP_PATHS:
                 yield self._discovery_request(discovery, path, self.parse_sitemap)
             for path in FEED_PATHS:
@@ -126,6 +130,15 @@ class SiteSpider(ArticleSpider):
             for child in content.sitemaps:
                 yield self._discovery_request(discovery, child, self.parse_sitemap)
             self.crawler.stats.inc_value("archiver/crawl/sitemaps")
+        yield from self._discovered(discovery)
+
+    def parse_robots(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
+        """Sitemaps robots.txt names beyond the well-known ones (an SEO plugin's own path)."""
+        if response.status == 200:
+            well_known = {discovery.site_url.rstrip("/") + path for path in SITEMAP_PATHS}
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                if url not in well_known and in_site(url, discovery.site_url):
+                    yield self._discovery_request(discovery, url, self.parse_sitemap)
         yield from self._discovered(discovery)
 
     def parse_feed(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:

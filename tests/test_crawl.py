@@ -290,3 +290,23 @@ def test_progress_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path) -> None
         os.close(main)
     assert process.returncode == 0
     assert b"crawl" in shown and b"articles" in shown and b"progress:" not in shown
+
+
+def test_a_sitemap_named_only_in_robots_txt_is_read(tmp_path: Path) -> None:
+    from archiver.sitegen import render
+
+    db = str(tmp_path / "archive.sqlite3")
+    state = generate(15, (0, 4), seed=10)
+    with GeneratedSite(state) as site:
+        for path in ("/wp-sitemap.xml", "/sitemap_index.xml", "/feed/"):
+            site.misbehave(path, "404")
+        sitemap = render.posts_sitemap(state, site.base_url, 1) or ""
+        site.extra["/robots.txt"] = (
+            f"User-agent: *\nSitemap: {site.base_url}/seo/map.xml\n".encode()
+        )
+        site.extra["/seo/map.xml"] = sitemap.encode()
+        result = crawl(site, db, tmp_path)
+        assert site.requests["/seo/map.xml"] == 1
+    assert result.returncode == 0, result.stderr
+    assert "reading its archive pages" not in result.stderr
+    assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 15

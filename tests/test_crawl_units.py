@@ -92,8 +92,13 @@ def test_discovery_parsers_never_raise_on_junk(body: bytes) -> None:
 def test_merge_keeps_the_latest_lastmod() -> None:
     from archiver.discovery import Listed
 
-    merged = merge([Listed("u", None), Listed("u", NOW), Listed("u", NOW - timedelta(days=1))])
-    assert merged == {"u": NOW}
+    a, b = "http://example.jp/a/", "https://www.example.jp/a/"
+    merged = merge([Listed(a, None), Listed(b, NOW), Listed(a, NOW - timedelta(days=1))])
+    assert merged == {b: NOW}  # one article, under its https form, with the latest lastmod
+    assert merge([Listed(a), Listed("http://example.jp/b/")]) == {
+        a: None,
+        "http://example.jp/b/": None,
+    }
 
 
 def known(url: str, **fields: object) -> KnownURL:

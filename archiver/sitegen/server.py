@@ -208,14 +208,14 @@ class GeneratedSite(LoopbackServer):
         parts = urlsplit(path)
         query = parse_qs(parts.query)
         route = parts.path
+        if route in self.extra:
+            return Answer(200, self.extra[route])
         if route == "/robots.txt":
             return Answer(200, render.robots_txt(base).encode(), "text/plain; charset=UTF-8")
         if route == "/" and "p" in query:
             article = state.articles.get(int(query["p"][0]))
             if article is not None and article.status == 200:
                 return Answer(301, headers=(("Location", base + article.path),))
-        if route in self.extra:
-            return Answer(200, self.extra[route])
         if route == "/wp-sitemap.xml":
             index = render.wp_sitemap_index(state, base)
             if self.extra:
