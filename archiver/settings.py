@@ -56,6 +56,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+# Backpressure: stop taking responses while 1 MB of them wait for parsing and storing (Scrapy's
+# default, 5 MB, lets a crawl whose writer is the slower side queue ~100 MB of parsed threads).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+
 EXTENSIONS = {"archiver.progress.CrawlProgress": 500}
 # Progress of a crawl: "bar" on a terminal, "log" for a line every ARCHIVER_PROGRESS_INTERVAL
 # seconds, None for neither (the CLI picks bar or log; `scrapy crawl` keeps Scrapy's LogStats).
