@@ -18,6 +18,7 @@ from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.queries import ArticleSummary, article_summaries
+from archiver.db.store import ArchiveStore
 from archiver.urls import site_domain
 from spiders.article import ArticleSpider, validate_article_url
 from spiders.site import SiteSpider, validate_site_url
@@ -96,6 +97,7 @@ def crawl(
     engine = open_archive(db_url)
     try:
         with crawl_lock(engine, [site_domain(site) for site in sites]):
+            ArchiveStore(engine).close_abandoned_runs(command, sites)
             if full:
                 for site in sites:
                     forget_site(engine, site_domain(site))

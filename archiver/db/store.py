@@ -68,6 +68,23 @@ class ArchiveStore:
                 setattr(run, name, int(counts.get(name, 0)))
             run.stats = stats
 
+    def close_abandoned_runs(self, command: str, sites: list[str]) -> int:
+        """Mark `running` runs of this command on these sites `interrupted` (killed runs).
+
+        Only safe under the sites' crawl lock: no live run of them can exist then.
+        """
+        closed = 0
+        with Session(self.engine) as session, session.begin():
+            for run in session.scalars(
+                select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.command == command)
+            ):
+                arguments = run.arguments if isinstance(run.arguments, dict) else {}
+                if set(arguments.get("sites") or []) <= set(sites):
+                    run.status = "interrupted"
+                    run.finish_reason = "abandoned"  # killed; its work was kept article by article
+                    closed += 1
+        return closed
+
     def mark_gone(
         self,
         url: str,
