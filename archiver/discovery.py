@@ -86,7 +86,7 @@ def read_feed(body: bytes, site_url: str) -> list[Listed]:
 
 def read_listing(html: str, page_url: str, site_url: str) -> tuple[list[str], str | None]:
     """Article candidates linked from an archive page, and the next archive page."""
-    selector = Selector(text=html)
+    selector = Selector(text=html, type="html")  # never guessed: JSON-looking text stays HTML
     candidates = []
     for href in selector.css("a::attr(href)").getall():
         url = urljoin(page_url, href.strip())

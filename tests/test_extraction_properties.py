@@ -97,3 +97,9 @@ HTML_BITS = st.sampled_from([
 def test_junk_html_never_raises(html: str) -> None:
     page = extract_page(html, URL, load_profile("x"))
     build_thread(page.comments)
+
+
+def test_json_looking_text_is_still_read_as_html() -> None:
+    # parsel guesses JSON from text that parses as JSON; a page body never is.
+    page = extract_page('{"": ""}', "https://example.jp/a/", load_profile("example.jp"))
+    assert page.article is None

@@ -73,7 +73,7 @@ class PageExtract:
 
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")  # parsel would take JSON-looking text for JSON
     fields = ARTICLE_PARSER.read(sel, url)
     if fields is None:
         return PageExtract(article=None)
