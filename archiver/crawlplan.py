@@ -25,6 +25,9 @@ class PlannedFetch:
     lastmod: datetime | None
     reason: Reason
     headers: tuple[tuple[str, str], ...] = ()  # If-None-Match / If-Modified-Since for `due`
+    # `due` with several comment pages: each other page and its conditional headers; the thread
+    # is unchanged only when the article page and every one of these answer 304.
+    pages: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass
@@ -74,10 +77,19 @@ def _decide(
     if lastmod is not None and (state.listed_lastmod is None or lastmod > state.listed_lastmod):
         return PlannedFetch(url, lastmod, "changed")
     if state.next_due_at is None or state.next_due_at <= now:
-        headers = []
-        if state.etag:
-            headers.append(("If-None-Match", state.etag))
-        if state.last_modified:
-            headers.append(("If-Modified-Since", state.last_modified))
-        return PlannedFetch(url, lastmod, "due", tuple(headers))
+        pages = tuple(
+            (page, conditional_headers(found.get("etag"), found.get("last_modified")))
+            for page, found in sorted((state.page_validators or {}).items())
+        )
+        headers = conditional_headers(state.etag, state.last_modified)
+        return PlannedFetch(url, lastmod, "due", headers, pages)
     return None
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> tuple[tuple[str, str], ...]:
+    headers = []
+    if etag:
+        headers.append(("If-None-Match", etag))
+    if last_modified:
+        headers.append(("If-Modified-Since", last_modified))
+    return tuple(headers)

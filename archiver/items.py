@@ -50,6 +50,9 @@ class Visit:
     etag: str | None = None
     last_modified: str | None = None  # the Last-Modified header, as sent
     status: int = 200
+    # The thread's other comment pages and their validators ({url: {"etag", "last_modified"}}),
+    # so a due revisit can ask each "changed?" before fetching the thread again.
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass

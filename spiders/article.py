@@ -163,6 +163,8 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_comment_page(self, response: Response, thread: ThreadFetch) -> Iterator[Any]:
         thread.pending -= 1
+        if thread.item.visit is not None and response.status == 200:
+            thread.item.visit.pages[response.url] = validators(response)
         page = self._extract(response) if response.status == 200 else None
         if response.status != 200:
             self._error("comment_page", "%s answered %d", response.url, response.status)
@@ -314,13 +316,24 @@ def _visit(response: Response) -> Visit | None:
     listed: Visit | None = response.meta.get("archiver_visit")
     if listed is None:
         return None
-    header = response.headers.get
+    found = validators(response)
     return replace(
         listed,
         status=response.status,
-        etag=(header("ETag") or b"").decode("latin-1") or None,
-        last_modified=(header("Last-Modified") or b"").decode("latin-1") or None,
+        etag=found.get("etag"),
+        last_modified=found.get("last_modified"),
+        pages={},
     )
+
+
+def validators(response: Response) -> dict[str, str]:
+    """The response's ETag and Last-Modified, for a later conditional GET."""
+    found = {}
+    for key, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
+        value = (response.headers.get(header) or b"").decode("latin-1")
+        if value:
+            found[key] = value
+    return found
 
 
 def _reason(failure: Failure) -> str:

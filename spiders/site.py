@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +39,7 @@ from archiver.discovery import (
     read_listing,
     read_sitemap,
 )
-from archiver.items import Visit
+from archiver.items import NotModifiedItem, Visit
 from archiver.urls import site_domain
 from spiders.article import ArticleSpider
 
@@ -68,6 +69,16 @@ class SiteDiscovery:
         self.pending = 0
         self.listing_pages = 0
         self.fell_back = False
+
+
+@dataclass
+class PageCheck:
+    """A due thread whose article page answered 304: its other pages, asked the same."""
+
+    url: str
+    visit: Visit
+    pending: int
+    changed: bool = False
 
 
 class SiteSpider(ArticleSpider):
@@ -215,13 +226,57 @@ class SiteSpider(ArticleSpider):
                 meta={
                     "archiver_visit": Visit(listed_url=fetch.url, listed_lastmod=fetch.lastmod),
                     "archiver_candidate": candidate,
+                    "archiver_pages_to_check": fetch.pages,
                     "handle_httpstatus_list": HANDLED,
                 },
                 dont_filter=True,
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        pages = response.meta.get("archiver_pages_to_check")
+        if response.status == 304 and pages:
+            # The newest page is unchanged; the older ones may not be (an edit, a deletion).
+            check = PageCheck(response.url, response.meta["archiver_visit"], len(pages))
+            for url, headers in pages:
+                yield scrapy.Request(
+                    url,
+                    callback=self.page_checked,
+                    errback=self.page_check_failed,
+                    headers=dict(headers),
+                    cb_kwargs={"check": check},
+                    meta={"handle_httpstatus_list": HANDLED},
+                    dont_filter=True,
+                )
+            return
         yield from super().parse_article(response)
+        yield from self._next_planned(1)
+
+    def page_checked(self, response: Response, check: PageCheck) -> Iterator[Any]:
+        check.pending -= 1
+        check.changed = check.changed or response.status != 304
+        yield from self._page_check_done(check)
+
+    def page_check_failed(self, failure: Failure) -> Iterator[Any]:
+        check: PageCheck = failure.request.cb_kwargs["check"]  # type: ignore[attr-defined]
+        check.pending -= 1
+        check.changed = True  # unknown counts as changed: the full fetch will say
+        yield from self._page_check_done(check)
+
+    def _page_check_done(self, check: PageCheck) -> Iterator[Any]:
+        if check.pending:
+            return
+        if check.changed:
+            self.crawler.stats.inc_value("archiver/crawl/older_pages_changed")
+            yield scrapy.Request(  # the whole thread again, unconditionally
+                check.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                meta={"archiver_visit": check.visit, "handle_httpstatus_list": HANDLED},
+                dont_filter=True,
+            )
+            return
+        visit = replace(check.visit, status=304)
+        yield NotModifiedItem(url=check.url, fetched_at=clock.now(), visit=visit)
         yield from self._next_planned(1)
 
     @classmethod

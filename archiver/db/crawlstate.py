@@ -23,6 +23,7 @@ class KnownURL:
     last_modified: str | None
     last_status: int | None
     next_due_at: datetime | None
+    page_validators: dict | None = None
 
 
 def known_urls(engine: Engine, domain: str) -> dict[str, KnownURL]:
@@ -36,6 +37,7 @@ def known_urls(engine: Engine, domain: str) -> dict[str, KnownURL]:
                 CrawlState.last_modified,
                 CrawlState.last_status,
                 CrawlState.next_due_at,
+                CrawlState.page_validators,
             )
             .join(Site, Site.id == CrawlState.site_id)
             .where(Site.domain == domain)
@@ -82,6 +84,7 @@ def record_visit(
     # that moves without the page changing would fetch it on every run).
     state.listed_lastmod = visit.listed_lastmod
     if visit.status == 200:  # a full fetch: its validators are the new reference
+        state.page_validators = dict(visit.pages) or None
         state.etag = visit.etag
         state.last_modified = visit.last_modified
     if article_id is not None:

@@ -208,6 +208,8 @@ class CrawlState(Base):
     listed_lastmod: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sitemap/feed, last fetch
     etag: Mapped[str | None] = mapped_column(String(255))
     last_modified: Mapped[str | None] = mapped_column(String(64))  # HTTP header, as sent
+    # The thread's other comment pages: {url: {"etag", "last_modified"}} of the last full fetch.
+    page_validators: Mapped[dict | None] = mapped_column(JSON)
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None] = mapped_column(Integer)  # 200, 304, 404, 410
     comments_seen: Mapped[int] = mapped_column(Integer, default=0)  # present at the last fetch

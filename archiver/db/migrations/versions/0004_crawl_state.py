@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("listed_lastmod", UTCDateTime(), nullable=True),
         sa.Column("etag", sa.String(length=255), nullable=True),
         sa.Column("last_modified", sa.String(length=64), nullable=True),
+        sa.Column("page_validators", sa.JSON(), nullable=True),
         sa.Column("last_fetched_at", UTCDateTime(), nullable=True),
         sa.Column("last_status", sa.Integer(), nullable=True),
         sa.Column("comments_seen", sa.Integer(), nullable=False),
