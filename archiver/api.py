@@ -112,7 +112,11 @@ def crawl(
                 "since": since,
                 "max_articles": max_articles,
             }
-            stats = _run_spider(SiteSpider, spider_arguments, db_url, command, arguments, settings)
+            # The spider takes the locks itself only when run by `scrapy crawl` or Scrapyd.
+            crawl_settings = {"ARCHIVER_LOCK_HELD": True, **(settings or {})}
+            stats = _run_spider(
+                SiteSpider, spider_arguments, db_url, command, arguments, crawl_settings
+            )
     finally:
         engine.dispose()
     result = _result(stats, db_url)

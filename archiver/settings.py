@@ -79,6 +79,8 @@ ARCHIVER_DB = None
 # What the crawl_runs row records as the command and its arguments.
 ARCHIVER_RUN_COMMAND = "scrapy crawl"
 ARCHIVER_RUN_ARGUMENTS = None
+# The site spider takes a crawl lock per site unless its caller (`archiver crawl`) holds them.
+ARCHIVER_LOCK_HELD = False
 
 # Where a page links the WordPress REST API, read /wp-json/wp/v2/comments?post=ID too and check
 # each comment's parent and date against the HTML (disagreements are logged and counted).

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ from archiver.config import resolve_db_url
 from archiver.crawlplan import PlannedFetch, plan
 from archiver.db.crawlstate import KnownURL, known_urls
 from archiver.db.engine import make_engine
+from archiver.db.lock import CrawlLocked, crawl_lock
 from archiver.discovery import (
     FEED_PATHS,
     ROBOTS_PATH,
@@ -103,13 +105,18 @@ class SiteSpider(ArticleSpider):
         super().__init__(None, sites, *args, **kwargs)
         self.sites = {site_domain(u): SiteDiscovery(u) for u in sites}
         self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
-        self.since = datetime.fromisoformat(since) if isinstance(since, str) else since
+        when = datetime.fromisoformat(since) if isinstance(since, str) else since
+        # `-a since=2026-01-01` from Scrapyd is naive: a date in UTC, as the CLI reads it.
+        self.since = when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+        self.locks = ExitStack()
         self.planned: deque[tuple[PlannedFetch, bool]] = deque()  # (fetch, from an archive page)
         self.max_articles = (
             int(max_articles) if max_articles is not None and max_articles != "" else None
         )
 
     async def start(self):
+        if not self._lock_sites():
+            return
         for discovery in self.sites.values():
             yield self._discovery_request(discovery, ROBOTS_PATH, self.parse_robots)
             for path in SITEMAP_PATHS:
@@ -295,6 +302,23 @@ class SiteSpider(ArticleSpider):
     def article_failed(self, failure: Failure) -> Iterator[Any]:  # type: ignore[override]
         super().article_failed(failure)
         yield from self._next_planned(1)
+
+    def _lock_sites(self) -> bool:
+        """Take the sites' crawl locks unless `archiver crawl` holds them already (under
+        `scrapy crawl` and Scrapyd): a scheduled Scrapyd job and a cron run never overlap."""
+        if self.settings.getbool("ARCHIVER_LOCK_HELD"):
+            return True
+        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
+        self.locks.callback(engine.dispose)
+        try:
+            self.locks.enter_context(crawl_lock(engine, list(self.sites)))
+        except CrawlLocked as error:
+            self._error("locked", "%s", error)
+            return False
+        return True
+
+    def closed(self, reason: str) -> None:
+        self.locks.close()
 
     def _known(self, domain: str) -> dict[str, KnownURL]:
         if self.full:
