@@ -20,6 +20,7 @@ from archiver.api import RunResult
 from archiver.api import scrape as api_scrape
 from archiver.config import data_home
 from archiver.db.engine import ArchiveUnavailable
+from archiver.db.queries import ArticleSummary
 from archiver.export import DATASETS, FORMATS, Dataset, Format
 
 console = Console(highlight=False, soft_wrap=True)
@@ -508,9 +509,7 @@ def fail(message: str) -> NoReturn:
 
 def print_summary(result: RunResult, limit: int = 10) -> None:
     for article in result.articles[:limit]:
-        console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
-        console.print(f"  url:        {escape(article.url)}")
-        console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
+        _print_article(article)
     if len(result.articles) > limit:
         console.print(f"… and {len(result.articles) - limit} more articles")
     stats = result.stats
@@ -521,11 +520,20 @@ def print_summary(result: RunResult, limit: int = 10) -> None:
     )
     console.print(f"  database:   {escape(result.db)}")
     console.print(f"  data home:  {escape(str(data_home()))}")
+    _print_run_line(result, f"#{result.run_id if result.run_id is not None else '-'} ")
+
+
+def _print_article(article: ArticleSummary) -> None:
+    console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
+    console.print(f"  url:        {escape(article.url)}")
+    console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
+
+
+def _print_run_line(result: RunResult, prefix: str = "", suffix: str = "") -> None:
     style = "green" if result.status == "ok" else "red"
     console.print(
-        f"  run:        #{result.run_id if result.run_id is not None else '-'} "
-        f"[{style}]{result.status}[/{style}], {_plural(result.pages, 'page')}, "
-        f"{_plural(result.errors, 'error')}"
+        f"  run:        {prefix}[{style}]{result.status}[/{style}], "
+        f"{_plural(result.pages, 'page')}, {_plural(result.errors, 'error')}{suffix}"
     )
 
 
@@ -543,8 +551,8 @@ def print_crawl_summary(result: RunResult) -> None:
     console.print(f"[bold]crawl run #{result.run_id if result.run_id is not None else '-'}[/bold]")
     console.print(
         f"  listed:     {stats.get('archiver/crawl/listed', 0)} articles "
-        f"({stats.get('archiver/crawl/sitemaps', 0)} sitemaps, "
-        f"{stats.get('archiver/crawl/feeds', 0)} feeds)"
+        f"({_plural(stats.get('archiver/crawl/sitemaps', 0), 'sitemap')}, "
+        f"{_plural(stats.get('archiver/crawl/feeds', 0), 'feed')})"
     )
     console.print(
         f"  fetched:    {planned['new'] + planned['full']} new/full, {planned['changed']} changed, "
@@ -568,12 +576,7 @@ def print_crawl_summary(result: RunResult) -> None:
         f"{stats.get('archiver/comments/deleted', 0)} deleted"
     )
     console.print(f"  database:   {escape(result.db)}")
-    style = "green" if result.status == "ok" else "red"
-    console.print(
-        f"  run:        [{style}]{result.status}[/{style}], {_plural(result.pages, 'page')}, "
-        f"{_plural(result.errors, 'error')}"
-        + ("" if result.status == "ok" else " (see the error lines above)")
-    )
+    _print_run_line(result, suffix="" if result.status == "ok" else " (see the error lines above)")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -585,9 +588,7 @@ def print_demo_next_steps(result: RunResult) -> None:
 
     article = result.articles[0]  # the seed article: a real thread from grandfleet.info
     console.print()
-    console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
-    console.print(f"  url:        {escape(article.url)}")
-    console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
+    _print_article(article)
     console.print("The start of its stored thread (position, author, date, votes):")
     for line in thread_lines(result.db_url, article.id, limit=8):
         first_line = line.body_text.splitlines()[0] if line.body_text else ""
