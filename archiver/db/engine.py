@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -48,15 +48,7 @@ def open_archive(url: URL) -> Engine:
 
     Fails early with one clear message, before any page is fetched.
     """
-    from archiver.config import describe_db
-
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-    except (OSError, SQLAlchemyError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
-    return engine
+    return _opened(url, upgrade)
 
 
 def read_archive(url: URL) -> Engine:
@@ -71,9 +63,16 @@ def read_archive(url: URL) -> Engine:
         raise ArchiveUnavailable(
             f"no archive at {describe_db(url)}: give --db, or fill it with `archiver scrape`"
         )
+    return _opened(url, require_current)
+
+
+def _opened(url: URL, prepare: Callable[[Engine], None]) -> Engine:
+    """`make_engine` then `prepare` (upgrade, or check), any failure as one ArchiveUnavailable."""
+    from archiver.config import describe_db
+
     try:
         engine = make_engine(url)
-        require_current(engine)
+        prepare(engine)
     except (OSError, SQLAlchemyError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
