@@ -15,7 +15,12 @@ NEEDED = {
     "archiver/db/migrations/env.py",
     "archiver/db/migrations/script.py.mako",
     "archiver/db/migrations/versions/0001_baseline.py",
+    "archiver/db/migrations/versions/0004_crawl_state.py",
+    "archiver/db/schema.toml",  # Datasette metadata, docs reference
+    "archiver/sitegen/vocabulary.txt",  # the demo site's generated comments
+    "archiver/sitegen/server.py",
     "spiders/article.py",
+    "spiders/site.py",
     "pipelines/store.py",
 }
 
@@ -29,6 +34,6 @@ def test_wheel_contains_data_files_and_top_level_packages(tmp_path: Path) -> Non
     (wheel,) = tmp_path.glob("archiver-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert names >= NEEDED, f"missing from the wheel: {NEEDED - names}"
-    assert not any(name.startswith("tests/") for name in names)
+    assert not any(name.startswith(("tests/", "testsite/", "deploy/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "archiver = archiver.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
