@@ -35,6 +35,7 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.PoliteRetryMiddleware": 550,
+    "archiver.middlewares.StayOnSiteMiddleware": 560,
 }
 # Our errbacks log each final failure as an error with its URL; Scrapy's own "gave up
 # retrying" line is the same failure, so it is a warning (not counted twice in the run's errors).

@@ -24,6 +24,7 @@ from archiver.items import (
     RestComment,
     Visit,
 )
+from archiver.middlewares import first_url
 from archiver.prepare import article_item
 from archiver.profiles import load_profile
 from archiver.urls import site_domain
@@ -185,7 +186,7 @@ class ArticleSpider(scrapy.Spider):
         yield from self._finish_if_done(thread)
 
     def article_failed(self, failure: Failure) -> None:
-        url = failure.request.url  # type: ignore[attr-defined]  # set by Scrapy
+        url = first_url(failure.request)  # type: ignore[attr-defined]  # set by Scrapy
         self._error("fetch", "cannot fetch %s: %s", url, _reason(failure))
 
     def _follow(self, thread: ThreadFetch, page: PageExtract) -> Iterator[Any]:

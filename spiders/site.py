@@ -104,6 +104,10 @@ class SiteSpider(ArticleSpider):
         kwargs.pop("urls", None)
         super().__init__(None, sites, *args, **kwargs)
         self.sites = {site_domain(u): SiteDiscovery(u) for u in sites}
+        # Scrapy's offsite filter: a redirect out of the crawled sites is never followed.
+        self.allowed_domains = sorted(
+            {(urlsplit(u).hostname or "").removeprefix("www.") for u in sites}
+        )
         self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
         when = datetime.fromisoformat(since) if isinstance(since, str) else since
         # `-a since=2026-01-01` from Scrapyd is naive: a date in UTC, as the CLI reads it.

@@ -343,3 +343,19 @@ def test_an_edit_on_an_older_comment_page_is_not_missed(tmp_path: Path) -> None:
                         "JOIN comments c ON c.id = h.comment_id")  # fmt: skip
     assert history == [{"external_id": str(edited.id), "change": "body"}]
     assert stored_threads(db) == expected_threads(state)
+
+
+def test_a_redirect_off_the_site_is_not_followed(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    state = generate(4, (0, 3), seed=14)
+    with GeneratedSite(state) as site:
+        moved = sorted(state.live_articles(), key=lambda a: a.id)[0].path
+        site.misbehave(moved, "offsite_redirect")
+        result = crawl(site, db, tmp_path)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: cannot fetch {site.base_url}{moved}: redirected off the site, "
+        f"to http://offsite.invalid{moved}; not followed"
+    ]
+    assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 3
