@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from archiver import __version__
 from archiver.api import RunResult
 from archiver.api import scrape as api_scrape
+from archiver.clock import as_utc
 from archiver.config import data_home
 from archiver.db.engine import ArchiveUnavailable
 from archiver.db.queries import ArticleSummary
@@ -172,9 +173,7 @@ def crawl(
     from archiver.api import crawl as api_crawl
     from archiver.db.lock import CrawlLocked
 
-    when = since
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = as_utc(since) if since is not None else None  # a bare date is a UTC day
     try:
         progress = "bar" if sys.stderr.isatty() else "log"
         result = api_crawl(

@@ -21,4 +21,11 @@ def now() -> datetime:
         value = datetime.fromisoformat(fixed)
     except ValueError:
         raise ValueError(f"${ENVIRONMENT}={fixed!r} is not an ISO 8601 date and time") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return as_utc(value)
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC; a naive datetime is taken as UTC already."""
+    if value.tzinfo is UTC:
+        return value
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

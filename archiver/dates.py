@@ -14,6 +14,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from archiver.clock import as_utc
+
 PRECISIONS = ("day", "hour", "minute", "second")
 MAX_TEXT = 200  # longer text is not a date field; only its start is looked at
 
@@ -131,7 +133,7 @@ def parse_date(
     """
     if not text or not isinstance(text, str) or not isinstance(tz, str):
         return None
-    now = _as_utc(now) if now is not None else datetime.now(UTC)
+    now = as_utc(now) if now is not None else datetime.now(UTC)
     try:
         result = _hinted(text, tz, formats) if formats else None
         if result is None:
@@ -170,12 +172,6 @@ def _hinted(text: str, tz: str, formats: tuple[str, ...]) -> tuple | None:
             local = datetime.combine(local.date(), _MIDNIGHT, zone)
         return local.astimezone(UTC), local.date(), precision
     return None
-
-
-def _as_utc(value: datetime) -> datetime:
-    if value.tzinfo is UTC:
-        return value
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @lru_cache(maxsize=64)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.utils.sitemap import Sitemap
 
+from archiver.clock import as_utc
 from archiver.urls import canonical_url, site_domain
 
 # Where WordPress sites keep their sitemap indexes and feed, tried in this order.
@@ -123,20 +124,18 @@ def parse_w3c_datetime(text: str | None) -> datetime | None:
     if not text or not text.strip():
         return None
     try:
-        value = datetime.fromisoformat(text.strip())
+        return as_utc(datetime.fromisoformat(text.strip()))
     except ValueError:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _rfc822(text: str | None) -> datetime | None:
     if not text or not text.strip():
         return None
     try:
-        value = parsedate_to_datetime(text.strip())
+        return as_utc(parsedate_to_datetime(text.strip()))
     except (TypeError, ValueError):
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def merge(listings: Iterable[Listed]) -> dict[str, datetime | None]:

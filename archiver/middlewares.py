@@ -17,6 +17,8 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from archiver.clock import as_utc
+
 logger = logging.getLogger(__name__)
 
 
@@ -70,11 +72,10 @@ def retry_after(response: Response) -> float | None:
     if value.isdigit():
         return float(value)
     try:
-        when = parsedate_to_datetime(value)
+        when = as_utc(parsedate_to_datetime(value))
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    # Real time, not ARCHIVER_NOW: the site's clock and ours tick together.
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 

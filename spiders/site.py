@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,7 +111,7 @@ class SiteSpider(ArticleSpider):
         self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
         when = datetime.fromisoformat(since) if isinstance(since, str) else since
         # `-a since=2026-01-01` from Scrapyd is naive: a date in UTC, as the CLI reads it.
-        self.since = when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+        self.since = clock.as_utc(when) if when is not None else None
         self.locks = ExitStack()
         self.planned: deque[tuple[PlannedFetch, bool]] = deque()  # (fetch, from an archive page)
         self.max_articles = (
