@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -293,7 +293,7 @@ def thread(article: str, db: str | None, as_json: bool, deleted: bool) -> None:
     finally:
         engine.dispose()
     if as_json:
-        click.echo(json.dumps(tree.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(tree.as_dict())
     else:
         print_thread(console, tree)
 
@@ -351,15 +351,7 @@ def search(
     finally:
         engine.dispose()
     if as_json:
-        rows = [
-            {
-                **asdict(hit),
-                "posted_at": hit.posted_at.isoformat() if hit.posted_at else None,
-                "posted_on": hit.posted_on.isoformat() if hit.posted_on else None,
-            }
-            for hit in hits
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json([asdict(hit) for hit in hits])
     else:
         print_hits(console, hits)
 
@@ -465,7 +457,7 @@ def stats(site: str | None, days: int, top: int, db: str | None, as_json: bool) 
     finally:
         engine.dispose()
     if as_json:
-        click.echo(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(figures.as_dict())
     else:
         print_stats(console, figures)
 
@@ -498,6 +490,17 @@ def serve(db: str | None, host: str, port: int) -> None:
         sys.exit(serve_archive(Path(str(url.database)), host=host, port=port))
     except ServeUnavailable as error:
         fail(str(error))
+
+
+def echo_json(data: Any) -> None:
+    """--json output: UTF-8 as is, indented, instants and dates in ISO 8601."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601))
+
+
+def _iso_8601(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def fail(message: str) -> NoReturn:

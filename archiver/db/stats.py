@@ -63,13 +63,12 @@ class ArchiveStats:
     runs: list[RunHealth] = field(default_factory=list)  # the latest runs, of every site
 
     def as_dict(self) -> dict[str, Any]:
+        """Plain data (dates and instants as such), with each run's date share."""
         data = asdict(self)
-        data["comments_per_day"] = [
-            {"day": d.isoformat(), "comments": n} for d, n in self.comments_per_day
-        ]
+        data["comments_per_day"] = [{"day": d, "comments": n} for d, n in self.comments_per_day]
         for run, health in zip(data["runs"], self.runs, strict=True):
             run["date_share"] = health.date_share
-        return _jsonable(data)
+        return data
 
 
 def archive_stats(
@@ -194,13 +193,3 @@ def _run_health(run: Row) -> RunHealth:
         dates_unparsed=stats.get("archiver/dates/unparsed", 0),
         short_threads=stats.get("archiver/threads/short", 0),
     )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _jsonable(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value

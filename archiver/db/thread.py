@@ -50,12 +50,12 @@ class CommentNode:
             "depth": self.depth,
             "position": self.position,
             "author": self.author,
-            "posted_at": _iso(self.posted_at),
+            "posted_at": self.posted_at,
             "posted_local": self.local_time(zone) if self.posted_at else None,
             "posted_precision": self.posted_precision,
             "votes": self.votes,
             "body_text": self.body_text,
-            "deleted_at": _iso(self.deleted_at),
+            "deleted_at": self.deleted_at,
             "replies": [reply.as_dict(zone) for reply in self.replies],
         }
 
@@ -172,7 +172,3 @@ def _node(row: Row) -> CommentNode:
         body_text=row.body_text,
         deleted_at=row.deleted_at,
     )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
