@@ -224,7 +224,10 @@ class SiteSpider(ArticleSpider):
             self.planned.append((fetch, fetch.url in candidates))
         # A window of requests at a time, refilled as articles answer: the scheduler never
         # holds a whole site's requests (memory stays flat from a thousand articles to a million).
-        yield from self._next_planned(2 * self.settings.getint("CONCURRENT_REQUESTS", 16))
+        yield from self._next_planned(self._window())
+
+    def _window(self) -> int:
+        return 2 * self.settings.getint("CONCURRENT_REQUESTS", 16)
 
     def _next_planned(self, count: int) -> Iterator[scrapy.Request]:
         for _ in range(min(count, len(self.planned))):
@@ -299,7 +302,7 @@ class SiteSpider(ArticleSpider):
     def refill_when_idle(self) -> None:
         """Safety net for the window: a callback that raised never asked for its successor."""
         if self.planned:
-            for request in self._next_planned(2 * self.settings.getint("CONCURRENT_REQUESTS", 16)):
+            for request in self._next_planned(self._window()):
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
 

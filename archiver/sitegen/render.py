@@ -316,9 +316,9 @@ def last_modified(article: SiteArticle) -> datetime:
     return max([article.modified, *(c.posted for c in article.present())])
 
 
-def wp_sitemap_index(state: SiteState, base: str) -> str:
-    """WordPress core's `wp-sitemap.xml` (no lastmod in its index)."""
-    return _sitemap_index(state, lambda n: f"{base}/wp-sitemap-posts-post-{n}.xml", None)
+def wp_sitemap_index(state: SiteState, base: str, extra: tuple[str, ...] = ()) -> str:
+    """WordPress core's `wp-sitemap.xml` (no lastmod in its index); `extra`: more sitemap URLs."""
+    return _sitemap_index(state, lambda n: f"{base}/wp-sitemap-posts-post-{n}.xml", None, extra)
 
 
 def seo_sitemap_index(state: SiteState, base: str) -> str:
@@ -328,12 +328,13 @@ def seo_sitemap_index(state: SiteState, base: str) -> str:
     )
 
 
-def _sitemap_index(state: SiteState, file_url, lastmod: datetime | None) -> str:
+def _sitemap_index(
+    state: SiteState, file_url, lastmod: datetime | None, extra: tuple[str, ...] = ()
+) -> str:
     files = max(1, -(-len(state.live_articles()) // SITEMAP_PAGE))
     stamp = f"<lastmod>{lastmod.astimezone(UTC).isoformat()}</lastmod>" if lastmod else ""
-    entries = "".join(
-        f"<sitemap><loc>{file_url(n)}</loc>{stamp}</sitemap>" for n in range(1, files + 1)
-    )
+    urls = [file_url(n) for n in range(1, files + 1)] + list(extra)
+    entries = "".join(f"<sitemap><loc>{url}</loc>{stamp}</sitemap>" for url in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
@@ -345,14 +346,20 @@ def posts_sitemap(state: SiteState, base: str, number: int) -> str | None:
     chunk = articles[(number - 1) * SITEMAP_PAGE : number * SITEMAP_PAGE]
     if not chunk:
         return None
-    entries = "".join(
-        f"<url><loc>{base}{a.path}</loc><lastmod>{last_modified(a).astimezone(UTC).isoformat()}"
-        "</lastmod></url>"
-        for a in chunk
+    return urlset([(base + a.path, last_modified(a)) for a in chunk])
+
+
+def urlset(entries: list[tuple[str, datetime | None]]) -> str:
+    """A sitemap of page URLs, each with its lastmod when given."""
+    urls = "".join(
+        f"<url><loc>{url}</loc>"
+        + (f"<lastmod>{lastmod.astimezone(UTC).isoformat()}</lastmod>" if lastmod else "")
+        + "</url>"
+        for url, lastmod in entries
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
     )
 
 

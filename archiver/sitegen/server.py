@@ -32,7 +32,6 @@ _HOME = re.compile(r"^/(?:page/(\d+)/)?$")
 _WP_SITEMAP = re.compile(r"^/wp-sitemap-posts-post-(\d+)\.xml$")
 _SEO_SITEMAP = re.compile(r"^/post-sitemap(\d*)\.xml$")
 EXTRA_SITEMAP = "/wp-sitemap-posts-page-1.xml"
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
 
@@ -217,15 +216,11 @@ class GeneratedSite(LoopbackServer):
             if article is not None and article.status == 200:
                 return Answer(301, headers=(("Location", base + article.path),))
         if route == "/wp-sitemap.xml":
-            index = render.wp_sitemap_index(state, base)
-            if self.extra:
-                entry = f"<sitemap><loc>{base}{EXTRA_SITEMAP}</loc></sitemap>"
-                index = index.replace("</sitemapindex>", entry + "</sitemapindex>")
-            return Answer(200, index.encode(), XML)
+            extra = (base + EXTRA_SITEMAP,) if self.extra else ()
+            return Answer(200, render.wp_sitemap_index(state, base, extra).encode(), XML)
         if route == EXTRA_SITEMAP and self.extra:
-            urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in self.extra)
-            urlset = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'
-            return Answer(200, urlset.encode(), XML)
+            pages = render.urlset([(base + path, None) for path in self.extra])
+            return Answer(200, pages.encode(), XML)
         if route == "/sitemap_index.xml":
             return Answer(200, render.seo_sitemap_index(state, base).encode(), XML)
         if match := _WP_SITEMAP.match(route) or _SEO_SITEMAP.match(route):
