@@ -43,6 +43,16 @@ def full_fetches(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {p for p, n in after.items() if n > before.get(p, 0)}
 
 
+def crawl_later(site: GeneratedSite, db: str, home: Path, *extra: str, days: int = 60):
+    """Move the site's clock (and so the crawler's) on by `days` and crawl again; return the
+    result and the article and comment pages the server sent in full."""
+    site.state.now += timedelta(days=days)
+    site.changed()
+    before = article_bytes(site)
+    result = crawl(site, db, home, *extra)
+    return result, full_fetches(before, article_bytes(site))
+
+
 def add_comments(state: SiteState, article_ids: list[int], per_article: int) -> set[str]:
     rng = random.Random(99)
     added = set()
@@ -72,12 +82,9 @@ def test_first_run_then_unchanged_then_three_busier_threads(
         assert "listed:     200 articles" in first.stdout
 
         # Every thread due, nothing changed: no article page is sent in full.
-        state.now += timedelta(days=60)
-        site.changed()
-        before = article_bytes(site)
-        second = crawl(site, db_url, tmp_path)
+        second, fetched = crawl_later(site, db_url, tmp_path)
         assert second.returncode == 0, second.stderr
-        assert full_fetches(before, article_bytes(site)) == set()
+        assert fetched == set()
         # A 304 for every page of every thread: the article page and each comment page
         # the last full fetch read (the newest one may be read under both its URLs).
         pages = sum(page_count(state, a) for a in state.live_articles())
@@ -88,12 +95,8 @@ def test_first_run_then_unchanged_then_three_busier_threads(
         # Three threads get comments; the next due run stores exactly those.
         busy = sorted(state.articles)[5:8]
         added = add_comments(state, busy, 3)
-        state.now += timedelta(days=60)
-        site.changed()
-        before = article_bytes(site)
-        third = crawl(site, db_url, tmp_path)
+        third, fetched = crawl_later(site, db_url, tmp_path)
         assert third.returncode == 0, third.stderr
-        fetched = full_fetches(before, article_bytes(site))
         busy_paths = {state.articles[i].path for i in busy}
         assert {p for p in fetched if not p.split("/")[-2].startswith("comment-page")} == busy_paths
         assert all(any(p.startswith(b) for b in busy_paths) for p in fetched)
@@ -331,12 +334,8 @@ def test_an_edit_on_an_older_comment_page_is_not_missed(tmp_path: Path) -> None:
         article = next(a for a in state.live_articles() if page_count(state, a) >= 3)
         edited = page_tops(state, article, 1)[0]  # on the oldest page, not the article URL's
         edited.body = [*edited.body[:-1], [*edited.body[-1], "（訂正）"]]
-        state.now += timedelta(days=60)
-        site.changed()
-        before = article_bytes(site)
-        result = crawl(site, db, tmp_path)
+        result, fetched = crawl_later(site, db, tmp_path)
         assert result.returncode == 0, result.stderr
-        fetched = full_fetches(before, article_bytes(site))
     # Every other thread: 304 on each of its pages; this one: fetched again, whole.
     assert fetched and all(p.startswith(article.path) for p in fetched)
     history = query(db, "SELECT c.external_id, h.change FROM comment_history h "
