@@ -32,3 +32,14 @@ def describe_db(url: URL) -> str:
     if url.get_backend_name() == "sqlite" and database and database != ":memory:":
         return str(Path(database).resolve())
     return url.render_as_string(hide_password=True)
+
+
+def warc_dir(db_url: URL) -> Path:
+    """Where the raw pages go: `warc/` beside a SQLite archive (`data/warc/` by default), else
+    under the data home; `$ARCHIVER_WARC_DIR` overrides both."""
+    if os.environ.get("ARCHIVER_WARC_DIR"):
+        return Path(os.environ["ARCHIVER_WARC_DIR"]).expanduser().resolve()
+    database = db_url.database
+    if db_url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        return Path(database).resolve().parent / "warc"
+    return data_home() / "warc"

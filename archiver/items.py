@@ -64,6 +64,10 @@ class NotModifiedItem:
     visit: Visit
 
 
+# Where a page's WARC record is: (file name under the WARC directory, offset of its gzip member).
+CaptureKey = tuple[str, int]
+
+
 @dataclass
 class ArticleItem:
     """An article page with its whole thread, gathered over every comment page."""
@@ -98,6 +102,7 @@ class ArticleItem:
     rest_comments: dict[str, RestComment] | None = None
     pages_fetched: int = 1
     visit: Visit | None = None  # set by a site crawl
+    captures: list[CaptureKey] = field(default_factory=list)  # its pages' WARC records
     # Filled by the date pipeline.
     published_at: datetime | None = None
     published_on: date | None = None

@@ -36,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.PoliteRetryMiddleware": 550,
     "archiver.middlewares.StayOnSiteMiddleware": 560,
+    # Next to the downloader: what the server sent, before decompression, retries, redirects.
+    "archiver.warc.middleware.WarcMiddleware": 950,
 }
 # Our errbacks log each final failure as an error with its URL; Scrapy's own "gave up
 # retrying" line is the same failure, so it is a warning (not counted twice in the run's errors).
@@ -86,3 +88,8 @@ ARCHIVER_LOCK_HELD = False
 # Where a page links the WordPress REST API, read /wp-json/wp/v2/comments?post=ID too and check
 # each comment's parent and date against the HTML (disagreements are logged and counted).
 ARCHIVER_REST_CROSSCHECK = True
+
+# The raw page archive: every response as WARC records (request + response, gzip per record).
+ARCHIVER_WARC = True
+ARCHIVER_WARC_DIR = None  # None: warc/ beside a SQLite archive, else <data home>/warc
+ARCHIVER_WARC_MAX_SIZE = 1_000_000_000  # bytes per file before the next one is started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,8 @@ from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, GoneItem, NotModifiedItem
 from archiver.revisit import RevisitPolicy
+from archiver.warc.middleware import capture_written
+from archiver.warc.writer import CaptureRecord
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,7 +45,10 @@ class ArchiveStorePipeline:
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")
+        # WARC records written since the last item: indexed in `captures` with the next one.
+        self.captures: deque[CaptureRecord] = deque()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.captured, signal=capture_written)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveStorePipeline:
@@ -62,6 +68,9 @@ class ArchiveStorePipeline:
         store = self.store
         if store is None:  # open_spider failed; Scrapy has logged why
             raise DropItem("the archive is not open")
+        captures = self._taken_captures()
+        if captures:
+            await self._in_writer(store.keep_captures, captures, self.run_id)
         if isinstance(item, ArticleItem):
             result = await self._in_writer(store.store_article, item, self.run_id, self.policy)
             self.stats.inc_value("archiver/articles/stored")
@@ -86,6 +95,15 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/articles/not_modified")
         return item
 
+    def captured(self, capture: CaptureRecord) -> None:
+        self.captures.append(capture)
+
+    def _taken_captures(self) -> list[CaptureRecord]:
+        taken = []
+        while self.captures:
+            taken.append(self.captures.popleft())
+        return taken
+
     async def _in_writer(self, function: Callable[..., T], *args: Any) -> T:
         # Imported here: importing the reactor at module level would install the default one
         # before Scrapy installs the asyncio reactor.
@@ -100,6 +118,7 @@ class ArchiveStorePipeline:
             self.writer.stop()  # every item is stored by now: Scrapy waited for them
         if self.store is None or self.run_id is None:
             return
+        self.store.keep_captures(self._taken_captures(), self.run_id)
         stats = self.stats.get_stats()
         errors = int(stats.get("log_count/ERROR", 0))
         status = "interrupted" if reason != "finished" else "failed" if errors else "ok"

@@ -14,7 +14,6 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archiver import clock
 from archiver.extraction import PageExtract, extract_page
 from archiver.items import (
     ArticleItem,
@@ -28,6 +27,7 @@ from archiver.middlewares import first_url
 from archiver.prepare import article_item
 from archiver.profiles import load_profile
 from archiver.urls import site_domain
+from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class ArticleSpider(scrapy.Spider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        fetched_at = clock.now()
+        fetched_at = record_time(response.meta)
         visit = _visit(response)
         if response.status == 304 and visit is not None:  # a site crawl's conditional GET
             yield NotModifiedItem(url=response.url, fetched_at=fetched_at, visit=visit)
@@ -156,6 +156,7 @@ class ArticleSpider(scrapy.Spider):
             return
         item = article_item(page, response.url, fetched_at)
         item.visit = visit
+        _add_capture(item, response)
         if page.comment_markup is None and page.has_comment_signs:
             self._error("unknown_markup", "%s: comment markup not recognized", response.url)
             item.comments_complete = False
@@ -164,6 +165,7 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_comment_page(self, response: Response, thread: ThreadFetch) -> Iterator[Any]:
         thread.pending -= 1
+        _add_capture(thread.item, response)
         if thread.item.visit is not None and response.status == 200:
             thread.item.visit.pages[response.url] = validators(response)
         page = self._extract(response) if response.status == 200 else None
@@ -246,6 +248,7 @@ class ArticleSpider(scrapy.Spider):
         )
 
     def parse_rest(self, response: Response, item: ArticleItem, page: int) -> Iterator[Any]:
+        _add_capture(item, response)
         try:
             entries = json.loads(response.text) if response.status == 200 else None
         except (ValueError, AttributeError):
@@ -310,6 +313,12 @@ _FAILURE_REASONS = {
     "TimeoutError": "timed out",
     "DNSLookupError": "DNS lookup failed",
 }
+
+
+def _add_capture(item: ArticleItem, response: Response) -> None:
+    capture = response.meta.get("archiver_capture")
+    if capture is not None:
+        item.captures.append((capture.warc_file, capture.warc_offset))
 
 
 def _visit(response: Response) -> Visit | None:

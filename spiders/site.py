@@ -43,6 +43,7 @@ from archiver.discovery import (
 )
 from archiver.items import NotModifiedItem, Visit
 from archiver.urls import site_domain
+from archiver.warc.middleware import record_time
 from spiders.article import ArticleSpider
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class PageCheck:
     url: str
     visit: Visit
     pending: int
+    fetched_at: datetime  # the article page's 304: when the thread was seen unchanged
     changed: bool = False
 
 
@@ -250,7 +252,12 @@ class SiteSpider(ArticleSpider):
         pages = response.meta.get("archiver_pages_to_check")
         if response.status == 304 and pages:
             # The newest page is unchanged; the older ones may not be (an edit, a deletion).
-            check = PageCheck(response.url, response.meta["archiver_visit"], len(pages))
+            check = PageCheck(
+                response.url,
+                response.meta["archiver_visit"],
+                len(pages),
+                record_time(response.meta),
+            )
             for url, headers in pages:
                 yield scrapy.Request(
                     url,
@@ -290,7 +297,7 @@ class SiteSpider(ArticleSpider):
             )
             return
         visit = replace(check.visit, status=304)
-        yield NotModifiedItem(url=check.url, fetched_at=clock.now(), visit=visit)
+        yield NotModifiedItem(url=check.url, fetched_at=check.fetched_at, visit=visit)
         yield from self._next_planned(1)
 
     @classmethod

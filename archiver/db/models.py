@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     ForeignKey,
@@ -67,6 +68,10 @@ class CrawlRun(Base):
     comments_deleted: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict | None] = mapped_column(JSON)
+    # Extraction health per site (revision 0005): {domain: {articles, comments_shown,
+    # comments_extracted, dates, dates_parsed, comments_with_author, pages_without_markup,
+    # drops: [{url, what}], ...}}; NULL for runs before it and for runs that fetched no article.
+    health: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Article(Base):
@@ -215,6 +220,38 @@ class CrawlState(Base):
     comments_seen: Mapped[int] = mapped_column(Integer, default=0)  # present at the last fetch
     new_comments: Mapped[int] = mapped_column(Integer, default=0)  # new at the last full fetch
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # NULL: fetch next time
+
+
+class Capture(Base):
+    """One row per HTTP response a crawl received, and where its WARC record is (revision 0005).
+
+    The WARC files are the raw archive; this table indexes them. `archiver reparse` rebuilds
+    the articles and comments from the records, and refills this table from them.
+    """
+
+    __tablename__ = "captures"
+    __table_args__ = (
+        UniqueConstraint("warc_file", "warc_offset"),
+        # Is this payload archived already? (a byte-identical answer becomes a revisit record)
+        Index("ix_captures_payload_digest", "payload_digest"),
+        Index("ix_captures_article", "article_id"),
+        Index("ix_captures_url", "url", "fetched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    url: Mapped[str] = mapped_column(String(2048))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the record's WARC-Date
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    # response: the payload is in this record; revisit: identical to an earlier response's.
+    record_type: Mapped[str] = mapped_column(String(16))
+    payload_digest: Mapped[str | None] = mapped_column(String(64))  # sha1:BASE32, as in WARC
+    warc_file: Mapped[str] = mapped_column(String(255))  # file name under the WARC directory
+    warc_offset: Mapped[int] = mapped_column(BigInteger)  # of the gzip member holding the record
+    warc_length: Mapped[int] = mapped_column(Integer)
+    # The stored article this page belongs to (article page, comment page or REST answer).
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
 
 
 # Views built by revision 0002, described for reading only: their own MetaData, so schema

@@ -7,19 +7,27 @@ unchanged page changes only `last_seen_at`/`last_crawled_at` and writes no histo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from archiver import clock
 from archiver.db.crawlstate import record_visit
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
-from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, NotModifiedItem, Visit
+from archiver.items import (
+    KIND_COMMENT,
+    ArticleItem,
+    CaptureKey,
+    CommentItem,
+    NotModifiedItem,
+    Visit,
+)
 from archiver.revisit import RevisitPolicy
 from archiver.urls import canonical_url, site_domain
+from archiver.warc.writer import CaptureRecord
 
 RUN_COUNTERS = (
     "pages",
@@ -85,6 +93,20 @@ class ArchiveStore:
                     closed += 1
         return closed
 
+    def keep_captures(self, records: Sequence[CaptureRecord], run_id: int | None) -> None:
+        """Index WARC records in `captures` (a record already indexed is left as it is)."""
+        if not records:
+            return
+        with self.engine.begin() as connection:
+            known = _indexed(connection, {(r.warc_file, r.warc_offset) for r in records})
+            rows = [
+                {"crawl_run_id": run_id, **asdict(r)}
+                for r in records
+                if (r.warc_file, r.warc_offset) not in known
+            ]
+            if rows:
+                connection.execute(insert(CAPTURES), rows)
+
     def mark_gone(
         self,
         url: str,
@@ -123,6 +145,7 @@ class ArchiveStore:
             site = self._site(session, item.domain, item.timezone)
             article, result = self._article(session, site, item, run_id)
             ThreadWriter(session, article, item, run_id, self.source, result).write()
+            _link_captures(session, item.captures, article.id)
             if item.visit is not None and policy is not None:
                 record_visit(
                     session,
@@ -400,6 +423,30 @@ _STORED_COLUMNS = [
         "posted_precision", "votes", "body_text", "body_html", "deleted_at",
     )
 ]  # fmt: skip
+
+
+CAPTURES = Base.metadata.tables["captures"]
+
+
+def _indexed(connection: Connection, keys: set[CaptureKey]) -> set[CaptureKey]:
+    files = {name for name, _ in keys}
+    found = connection.execute(
+        select(CAPTURES.c.warc_file, CAPTURES.c.warc_offset).where(
+            CAPTURES.c.warc_file.in_(files),
+            CAPTURES.c.warc_offset.in_({offset for _, offset in keys}),
+        )
+    )
+    return {(row.warc_file, row.warc_offset) for row in found} & keys
+
+
+def _link_captures(session: Session, keys: list[CaptureKey], article_id: int) -> None:
+    """The stored article's pages: their `captures` rows point at it."""
+    for name, offset in keys:
+        session.execute(
+            update(CAPTURES)
+            .where(CAPTURES.c.warc_file == name, CAPTURES.c.warc_offset == offset)
+            .values(article_id=article_id)
+        )
 
 
 def _chunks(values: list[int], size: int) -> Iterator[list[int]]:

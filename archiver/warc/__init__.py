@@ -1,0 +1,1 @@
+"""The raw page archive: every response a crawl receives, in standard WARC files."""

@@ -1,0 +1,112 @@
+"""The downloader middleware that writes every response the crawler receives to WARC files.
+
+It sits next to the downloader (after retries, redirects and decompression see the response),
+so it keeps what the server sent: 5xx answers that were retried, redirects, 304s, robots.txt
+and sitemaps included. Each response's request meta gets its fetch time (`archiver_fetched_at`,
+the record's WARC-Date, which the spider uses as the observation time) and where it went
+(`archiver_capture`); the `capture_written` signal hands the record to the store pipeline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.python import to_unicode
+from sqlalchemy import select
+
+from archiver import clock
+from archiver.config import resolve_db_url, warc_dir
+from archiver.db.engine import make_engine
+from archiver.db.models import Capture
+from archiver.warc.writer import DEFAULT_MAX_SIZE, Original, WarcFiles, http_headers
+
+capture_written = object()  # signal: capture=CaptureRecord
+
+
+class WarcMiddleware:
+    """Settings: ARCHIVER_WARC (on by default), ARCHIVER_WARC_DIR (default: `warc/` beside a
+    SQLite archive, else the data home's), ARCHIVER_WARC_MAX_SIZE (bytes per file)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        db_url = resolve_db_url(settings.get("ARCHIVER_DB"))
+        self.engine = make_engine(db_url)
+        self.files = WarcFiles(
+            Path(settings.get("ARCHIVER_WARC_DIR") or warc_dir(db_url)),
+            max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+            info={"operator": settings.get("ARCHIVER_CONTACT") or ""},
+            find_original=self._archived,
+        )
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
+        if not crawler.settings.getbool("ARCHIVER_WARC", True):
+            raise NotConfigured("ARCHIVER_WARC is off")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+        fetched_at = clock.now()
+        capture = self.files.write(
+            url=response.url,
+            fetched_at=fetched_at,
+            method=request.method,
+            request_headers=http_headers(request.headers.items()),
+            request_body=request.body,
+            status=response.status,
+            reason=_reason(response.status),
+            response_headers=http_headers(response.headers.items()),
+            body=response.body,
+            protocol=_protocol(response),
+        )
+        request.meta["archiver_fetched_at"] = fetched_at
+        request.meta["archiver_capture"] = capture
+        self.crawler.stats.inc_value("archiver/warc/records")
+        self.crawler.stats.inc_value(f"archiver/warc/{capture.record_type}")
+        self.crawler.stats.inc_value("archiver/warc/bytes", capture.warc_length)
+        self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
+        return response
+
+    def _archived(self, digest: str) -> Original | None:
+        """The first response record of this payload in an earlier run, from the archive."""
+        try:
+            with self.engine.connect() as connection:
+                row = connection.execute(
+                    select(Capture.url, Capture.fetched_at)
+                    .where(Capture.payload_digest == digest, Capture.record_type == "response")
+                    .order_by(Capture.id)
+                    .limit(1)
+                ).first()
+        except Exception:  # no captures table yet (an archive being created): nothing archived
+            return None
+        return Original(row.url, row.fetched_at) if row is not None else None
+
+    def spider_closed(self) -> None:
+        self.files.close()
+        self.engine.dispose()
+
+
+def _protocol(response: Response) -> str:
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    return to_unicode(protocol).upper()
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def record_time(meta: dict[str, Any]) -> datetime:
+    """A response's observation time: its WARC-Date when written, else now (WARC off)."""
+    fetched_at = meta.get("archiver_fetched_at")
+    return fetched_at if isinstance(fetched_at, datetime) else clock.now()
