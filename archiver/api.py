@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
@@ -13,13 +15,16 @@ from scrapy.settings import Settings
 from sqlalchemy.engine import URL
 
 from archiver import settings as archiver_settings
-from archiver.config import describe_db, resolve_db_url
+from archiver.config import describe_db, resolve_db_url, warc_dir
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.queries import ArticleSummary, article_summaries
 from archiver.db.store import ArchiveStore
+from archiver.reparse import ReparseReport
+from archiver.reparse import reparse as rebuild
 from archiver.urls import site_domain
+from archiver.warc.reader import WARC_SUFFIXES, warc_files
 from spiders.article import ArticleSpider, validate_article_url
 from spiders.site import SiteSpider, validate_site_url
 
@@ -163,3 +168,61 @@ def _result(stats: dict[str, Any], db_url: URL) -> RunResult:
         errors=int(stats.get("log_count/ERROR", 0)),
         stats=stats,
     )
+
+
+def reparse(
+    *, db: str | None = None, site: str | None = None, since: datetime | None = None
+) -> ReparseReport:
+    """Rebuild the archive's articles and comments from its WARC files, with no network access.
+
+    `site` (a domain) and `since` (fetched at or after) narrow it to some articles.
+    """
+    db_url = resolve_db_url(db)
+    engine = open_archive(db_url)
+    directory = warc_dir(db_url)
+    arguments: dict[str, Any] = {"site": site, "since": since.isoformat() if since else None}
+    try:
+        return rebuild(
+            engine,
+            warc_files(directory),
+            site=site,
+            since=since,
+            arguments=arguments,
+            index_in=directory,
+        )
+    finally:
+        engine.dispose()
+
+
+def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> ReparseReport:
+    """Store the article pages of WARC files made by other tools (wget, Browsertrix, Heritrix).
+
+    Each file is copied into the archive's WARC directory first, so a later `reparse` sees it.
+    """
+    paths = [Path(f).expanduser().resolve() for f in files]
+    for path in paths:
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file")
+        if not path.name.endswith(WARC_SUFFIXES):
+            raise ValueError(f"{path} is not a .warc or .warc.gz file")
+    db_url = resolve_db_url(db)
+    engine = open_archive(db_url)
+    directory = warc_dir(db_url)
+    directory.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for path in paths:
+        target = path if path.parent == directory else directory / f"import-{path.name}"
+        if target != path:
+            shutil.copyfile(path, target)
+        kept.append(target)
+    try:
+        return rebuild(
+            engine,
+            kept,
+            command="import-warc",
+            arguments={"files": [str(p) for p in paths]},
+            index_in=directory,
+            source="import",
+        )
+    finally:
+        engine.dispose()

@@ -23,6 +23,7 @@ from archiver.config import data_home
 from archiver.db.engine import ArchiveUnavailable
 from archiver.db.queries import ArticleSummary
 from archiver.export import DATASETS, FORMATS, Dataset, Format
+from archiver.reparse import ReparseReport
 
 console = Console(highlight=False, soft_wrap=True)
 # Loggers whose errors another message already reports (our errback says why a fetch failed).
@@ -193,6 +194,69 @@ def crawl(
         fail(str(error))
     print_crawl_summary(result)
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.option("--site", metavar="DOMAIN", help="Only articles of this site (e.g. grandfleet.info).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    metavar="DATE",
+    help="Only articles fetched on or after this date (UTC).",
+)
+@DB_OPTION
+def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
+    """Rebuild articles and comments from the archive's WARC files, with no network access.
+
+    Every page a crawl fetched is kept in WARC files (warc/ beside a SQLite archive). This
+    reads them again with the current extractors, through the same date and thread steps,
+    observation by observation at the times the pages were fetched: an article the archive
+    lacks is rebuilt as the crawls stored it; one it holds is compared, and what differs is
+    changed with history rows of source `reparse`. Running it twice changes nothing the
+    second time. Exit codes: 0 done, 1 a page could not be re-parsed (logged with its URL).
+
+    Example:
+
+    \b
+        archiver reparse --db data/gf.sqlite3
+        archiver reparse --site grandfleet.info --since 2026-11-01
+    """
+    from archiver.api import reparse as api_reparse
+
+    try:
+        report = api_reparse(db=db, site=site, since=as_utc(since) if since else None)
+    except ArchiveUnavailable as error:
+        fail(str(error))
+    print_reparse_summary("reparse", report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command("import-warc")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@DB_OPTION
+def import_warc(files: tuple[str, ...], db: str | None) -> None:
+    """Store the article pages of WARC files made by other tools (wget, Browsertrix, Heritrix).
+
+    Pages of a known markup become articles and threads as if crawled at the records' times;
+    other records are kept but give nothing. Each file is copied into the archive's WARC
+    directory, so `archiver reparse` rebuilds from it too.
+
+    Example:
+
+    \b
+        wget --warc-file=site --recursive --level=1 https://example.jp/2021/12/post/
+        archiver import-warc site.warc.gz --db data/gf.sqlite3
+    """
+    from archiver.api import import_warc as api_import_warc
+
+    try:
+        report = api_import_warc(list(files), db=db)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    except ArchiveUnavailable as error:
+        fail(str(error))
+    print_reparse_summary("import-warc", report)
+    sys.exit(0 if report.ok else 1)
 
 
 @main.command()
@@ -579,6 +643,34 @@ def print_crawl_summary(result: RunResult) -> None:
     )
     console.print(f"  database:   {escape(result.db)}")
     _print_run_line(result, suffix="" if result.status == "ok" else " (see the error lines above)")
+
+
+def print_reparse_summary(command: str, report: ReparseReport) -> None:
+    changes = report.changes
+    seen = report.observations
+    console.print(f"[bold]{command} run #{report.run_id}[/bold]")
+    console.print(
+        f"  read:       {_plural(report.files, 'WARC file')}, {report.captures} responses, "
+        f"{_plural(report.pages_parsed, 'page')} parsed"
+    )
+    console.print(
+        f"  observed:   {seen['article']} article fetches, {seen['not_modified']} × 304, "
+        f"{seen['gone']} gone"
+    )
+    console.print(
+        f"  articles:   {report.articles_rebuilt} rebuilt (not in the archive), "
+        f"{report.articles_compared} compared, {changes.articles_changed} changed"
+    )
+    console.print(
+        f"  comments:   {changes.comments_new} new, {changes.comments_changed} changed, "
+        f"{changes.comments_not_refound} in the archive but not found again (kept)"
+    )
+    if changes.fields:
+        fields = ", ".join(f"{name} {count}" for name, count in changes.fields.most_common())
+        console.print(f"  fields:     {escape(fields)}")
+    style = "green" if report.ok else "red"
+    status = "ok" if report.ok else f"{_plural(len(report.problems), 'page')} not re-parsed"
+    console.print(f"  run:        [{style}]{status}[/{style}]")
 
 
 def _plural(count: int, noun: str) -> str:

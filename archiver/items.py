@@ -61,7 +61,7 @@ class NotModifiedItem:
 
     url: str
     fetched_at: datetime
-    visit: Visit
+    visit: Visit | None = None  # None: not a site crawl's (a re-parse of a 304 record)
 
 
 # Where a page's WARC record is: (file name under the WARC directory, offset of its gzip member).

@@ -44,6 +44,14 @@ def canonical_url(url: str, declared: str | None = None) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def is_comment_page(url: str) -> bool:
+    """A page 2..N of an article's comments (`/comment-page-N/` or `?cpage=N`), not the article."""
+    parts = urlsplit(url)
+    return bool(_COMMENT_PAGE.search(parts.path)) or any(
+        k == "cpage" for k, _ in parse_qsl(parts.query)
+    )
+
+
 def site_domain(url: str) -> str:
     """The site key of a URL: its host, lower-cased, without a leading `www.`, with a non-default port."""
     parts = urlsplit(url)

@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archiver.extraction import PageExtract, extract_page
+from archiver.extraction import PageExtract
 from archiver.items import (
     ArticleItem,
     CommentItem,
@@ -24,9 +24,7 @@ from archiver.items import (
     Visit,
 )
 from archiver.middlewares import first_url
-from archiver.prepare import article_item
-from archiver.profiles import load_profile
-from archiver.urls import site_domain
+from archiver.prepare import NotHTML, article_item, extract_response
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
@@ -287,16 +285,11 @@ class ArticleSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archiver/rest/unusable")
 
     def _extract(self, response: Response) -> PageExtract | None:
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or (
-            not isinstance(response, HtmlResponse) and "html" not in content_type
-        ):
-            self._error("not_html", "%s is not an HTML page (%s)", response.url, content_type)
-            return None
         try:
-            return extract_page(
-                response.text, response.url, load_profile(site_domain(response.url))
-            )
+            return extract_response(response)
+        except NotHTML as error:
+            self._error("not_html", "%s", error)
+            return None
         except Exception:  # a parser bug must not end the crawl; the URL says where to look
             logger.exception("cannot parse %s", response.url)
             self.crawler.stats.inc_value("archiver/errors/parse")

@@ -161,10 +161,12 @@ class ArchiveStore:
                 )
             return result
 
-    def not_modified(self, item: NotModifiedItem, policy: RevisitPolicy) -> None:
-        """A conditional GET said the page is unchanged: the stored thread was seen again."""
+    def not_modified(self, item: NotModifiedItem, policy: RevisitPolicy | None = None) -> None:
+        """A conditional GET said the page is unchanged: the stored thread was seen again.
+
+        With a site crawl's visit and policy, the URL's revisit state moves too.
+        """
         with Session(self.engine) as session, session.begin():
-            site = self._site(session, site_domain(item.url))
             article = session.scalar(select(Article).where(Article.url == canonical_url(item.url)))
             published = article.published_at if article is not None else None
             if article is not None:
@@ -174,9 +176,11 @@ class ArchiveStore:
                     .where(Comment.article_id == article.id, Comment.deleted_at.is_(None))
                     .values(last_seen_at=item.fetched_at)
                 )
+            if item.visit is None or policy is None:
+                return
             record_visit(
                 session,
-                site.id,
+                self._site(session, site_domain(item.url)).id,
                 item.visit,
                 fetched_at=item.fetched_at,
                 next_due_at=policy.next_due(item.fetched_at, published, 0),

@@ -1,0 +1,156 @@
+"""Applying a rebuilt article (from a scratch archive) to the archive: changed fields, new
+comments, and history rows with source `reparse` for what a re-parse changed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import aliased
+
+from archiver.db.models import Article, ArticleHistory, Base, Comment, CommentHistory
+from archiver.items import ArticleItem
+
+ARTICLES = Base.metadata.tables["articles"]
+COMMENTS = Base.metadata.tables["comments"]
+CAPTURES = Base.metadata.tables["captures"]
+# What a rebuild may change. Ids, the site and the first run are the archive's own.
+ARTICLE_FIELDS = [c.name for c in ARTICLES.c if c.name not in ("id", "site_id", "first_run_id")]
+COMMENT_FIELDS = [
+    c.name for c in COMMENTS.c if c.name not in ("id", "article_id", "parent_id", "first_run_id")
+]
+# An earlier first sighting, or a later last one, is never given up for the rebuild's.
+EARLIEST = {"first_seen_at"}
+LATEST = {"last_seen_at", "last_crawled_at"}
+
+
+@dataclass
+class ReconcileReport:
+    articles_changed: int = 0
+    comments_new: int = 0
+    comments_changed: int = 0
+    comments_not_refound: int = 0  # in the archive, not in the rebuild: kept as they are
+    fields: Counter[str] = field(default_factory=Counter)  # "articles.title": 3, ...
+
+
+def reconcile_article(
+    scratch: Engine,
+    engine: Engine,
+    url: str,
+    run_id: int | None,
+    observed_at: datetime,
+    report: ReconcileReport,
+    source: str = "reparse",
+) -> None:
+    """Make the archive's copy of `url` what the rebuild in `scratch` says, with history rows
+    of `source` for the title, body, modified date and votes it changes."""
+    with scratch.connect() as connection:
+        rebuilt = connection.execute(select(ARTICLES).where(ARTICLES.c.url == url)).one()
+        rebuilt_comments = _comments(connection, rebuilt.id)
+    with engine.begin() as connection:
+        stored = connection.execute(select(ARTICLES).where(ARTICLES.c.url == url)).one()
+        changes = _changes(stored._mapping, rebuilt._mapping, ARTICLE_FIELDS)
+        if changes:
+            report.articles_changed += 1
+            report.fields.update(f"articles.{name}" for name in changes)
+            connection.execute(update(ARTICLES).where(ARTICLES.c.id == stored.id).values(changes))
+            if changes.keys() & {"title", "body_text", "modified_at"}:
+                connection.execute(
+                    insert(ArticleHistory).values(
+                        article_id=stored.id,
+                        crawl_run_id=run_id,
+                        observed_at=observed_at,
+                        source=source,
+                        title_before=stored.title,
+                        title=rebuilt.title,
+                        body_text_before=stored.body_text,
+                        body_text=rebuilt.body_text,
+                        modified_at_before=stored.modified_at,
+                        modified_at=rebuilt.modified_at,
+                    )
+                )
+        comments = _comments(connection, stored.id)
+        ids = {key: row["id"] for key, row in comments.items()}
+        report.comments_not_refound += len(comments.keys() - rebuilt_comments.keys())
+        new = [row for key, row in rebuilt_comments.items() if key not in comments]
+        for row in sorted(new, key=lambda r: r["depth"]):
+            values = {name: row[name] for name in COMMENT_FIELDS}
+            values.update(
+                article_id=stored.id, parent_id=ids.get(row["parent_key"]), first_run_id=run_id
+            )
+            ids[row["external_id"]] = connection.execute(
+                insert(COMMENTS).values(values).returning(COMMENTS.c.id)
+            ).scalar_one()
+            report.comments_new += 1
+        for key, row in rebuilt_comments.items():
+            if key not in comments:
+                continue
+            before = comments[key]
+            changes = _changes(before, row, [*COMMENT_FIELDS, "parent_key"])
+            if not changes:
+                continue
+            report.comments_changed += 1
+            report.fields.update(f"comments.{name}" for name in changes)
+            if "parent_key" in changes:
+                changes["parent_id"] = ids.get(changes.pop("parent_key"))
+            connection.execute(
+                update(COMMENTS).where(COMMENTS.c.id == before["id"]).values(changes)
+            )
+            kinds = [k for k in ("votes", "body") if k in changes or f"{k}_text" in changes]
+            if kinds:
+                body_changed = "body" in kinds
+                connection.execute(
+                    insert(CommentHistory).values(
+                        comment_id=before["id"],
+                        crawl_run_id=run_id,
+                        observed_at=observed_at,
+                        source=source,
+                        change="+".join(kinds),
+                        votes_before=before["votes"],
+                        votes=row["votes"],
+                        body_text_before=before["body_text"] if body_changed else None,
+                        body_text=row["body_text"] if body_changed else None,
+                        body_html_before=before["body_html"] if body_changed else None,
+                        body_html=row["body_html"] if body_changed else None,
+                    )
+                )
+
+
+def link_captures(engine: Engine, items: Iterable[ArticleItem]) -> None:
+    """Point the `captures` rows of each item's pages at the article stored under its URL."""
+    with engine.begin() as connection:
+        for item in items:
+            article_id = connection.scalar(select(Article.id).where(Article.url == item.url))
+            for name, offset in item.captures:
+                connection.execute(
+                    update(CAPTURES)
+                    .where(CAPTURES.c.warc_file == name, CAPTURES.c.warc_offset == offset)
+                    .values(article_id=article_id)
+                )
+
+
+def _comments(connection: Any, article_id: int) -> dict[str, dict[str, Any]]:
+    parent = aliased(Comment)
+    rows = connection.execute(
+        select(COMMENTS, parent.external_id.label("parent_key"))
+        .outerjoin(parent, parent.id == COMMENTS.c.parent_id)
+        .where(COMMENTS.c.article_id == article_id)
+    )
+    return {row.external_id: dict(row._mapping) for row in rows}
+
+
+def _changes(before: Any, after: Any, names: list[str]) -> dict[str, Any]:
+    changes = {}
+    for name in names:
+        old, new = before[name], after[name]
+        if name in EARLIEST and old is not None and new is not None:
+            new = min(old, new)
+        elif name in LATEST and old is not None and new is not None:
+            new = max(old, new)
+        if old != new:
+            changes[name] = new
+    return changes

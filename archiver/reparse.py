@@ -1,0 +1,259 @@
+"""Rebuilding articles and comments from WARC captures, without the network.
+
+A crawl's observations are replayed in the order they were received, with the current
+extractors and the same date and thread steps as the crawl's pipelines: an article page and the
+comment pages fetched after it in the same crawl make one item, observed at the article page's
+WARC-Date; a 304 the crawl did not follow with a full fetch is "seen unchanged"; a 404/410 is
+"gone". An article the archive does not hold is replayed straight into it, so its rows are the
+ones the crawls made. An article it holds is replayed into a scratch archive and the difference
+is applied as changes with history source `reparse` (archiver.db.reconcile).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, select
+from sqlalchemy.pool import StaticPool
+
+from archiver import clock
+from archiver.db.models import Article, Base
+from archiver.db.reconcile import ReconcileReport, link_captures, reconcile_article
+from archiver.db.store import ArchiveStore
+from archiver.extraction import PageExtract
+from archiver.items import ArticleItem, NotModifiedItem
+from archiver.prepare import NotHTML, article_item, extract_response, fill_dates
+from archiver.threads import build_thread
+from archiver.urls import canonical_url, is_comment_page, site_domain
+from archiver.warc.reader import IndexedCapture, index_files, load_response
+from spiders.article import ThreadFetch
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Observation:
+    """What one capture (and the comment pages fetched after it) said about an article."""
+
+    url: str  # the article's canonical URL
+    at: datetime
+    kind: str  # article | not_modified | gone
+    item: ArticleItem | None = None
+
+
+@dataclass
+class ReparseReport:
+    run_id: int | None = None
+    files: int = 0
+    captures: int = 0
+    pages_parsed: int = 0
+    observations: Counter[str] = field(default_factory=Counter)
+    articles_rebuilt: int = 0  # not in the archive before: replayed into it
+    articles_compared: int = 0  # in the archive: rebuilt aside and compared
+    changes: ReconcileReport = field(default_factory=ReconcileReport)
+    problems: list[str] = field(default_factory=list)  # each with its URL
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Replay:
+    """Turns indexed captures into observations, in the order the crawls received them."""
+
+    def __init__(self, captures: list[IndexedCapture], originals: dict[str, IndexedCapture]):
+        self.captures = captures
+        self.originals = originals
+        self.by_url: dict[tuple[str, str], list[IndexedCapture]] = defaultdict(list)
+        for capture in captures:
+            self.by_url[(capture.group, capture.url)].append(capture)
+        self.pages_parsed = 0
+        self.problems: list[str] = []
+
+    def observations(self, wanted: Callable[[IndexedCapture], bool]) -> Iterable[Observation]:
+        for capture in self.captures:
+            if is_comment_page(capture.url) or not wanted(capture):
+                continue
+            if capture.status == 200:
+                item = self._article(capture)
+                if item is not None:
+                    yield Observation(item.url, capture.fetched_at, "article", item)
+            elif capture.status == 304 and not self._fetched_after(capture, status=200):
+                yield Observation(canonical_url(capture.url), capture.fetched_at, "not_modified")
+            elif capture.status in (404, 410):
+                yield Observation(canonical_url(capture.url), capture.fetched_at, "gone")
+
+    def _article(self, capture: IndexedCapture) -> ArticleItem | None:
+        page = self._page(capture)
+        if page is None or page.article is None:
+            return None  # a listing, the home page, a sitemap, JSON: no article
+        item = article_item(page, capture.url, capture.fetched_at)
+        item.captures.append(_key(capture))
+        if page.comment_markup is None and page.has_comment_signs:
+            self._problem(f"{capture.url}: comment markup not recognized")
+            item.comments_complete = False
+        thread = ThreadFetch(item)
+        following = dict(thread.add(page))
+        while following:
+            number = min(following)
+            url = following.pop(number)
+            comment_page = self._fetched_after(capture, url=url)
+            if comment_page is None or comment_page.status != 200:
+                item.comments_complete = False  # the crawl could not fetch it either
+                continue
+            item.captures.append(_key(comment_page))
+            extract = self._page(comment_page)
+            if extract is None or extract.comment_markup is None:
+                item.comments_complete = False
+                continue
+            following.update(thread.add(extract))
+        item = thread.merged()
+        fill_dates(item)
+        build_thread(item.comments)
+        return item
+
+    def _fetched_after(
+        self, capture: IndexedCapture, *, url: str | None = None, status: int | None = None
+    ) -> IndexedCapture | None:
+        """The first capture of `url` (default: the capture's own) later in the same crawl."""
+        for later in self.by_url.get((capture.group, url or capture.url), []):
+            if later.sequence > capture.sequence and (status is None or later.status == status):
+                return later
+        return None
+
+    def _page(self, capture: IndexedCapture) -> PageExtract | None:
+        try:
+            response = load_response(capture, self.originals)
+            page = extract_response(response)
+        except NotHTML:
+            return None
+        except Exception as error:  # a bad record or a parser bug: reported, the rest goes on
+            self._problem(f"{capture.url}: cannot re-parse ({capture.path.name} @ "
+                          f"{capture.record.warc_offset}): {error}")  # fmt: skip
+            return None
+        self.pages_parsed += 1
+        return page
+
+    def _problem(self, message: str) -> None:
+        logger.error("%s", message)
+        self.problems.append(message)
+
+
+def reparse(
+    engine: Engine,
+    paths: Iterable[Path],
+    *,
+    site: str | None = None,
+    since: datetime | None = None,
+    command: str = "reparse",
+    arguments: dict | None = None,
+    index_in: Path | None = None,
+    source: str = "reparse",
+) -> ReparseReport:
+    """Rebuild the articles the WARC files hold (those of `site`, fetched since `since`).
+
+    Captures of files under `index_in` (the archive's WARC directory) are indexed in
+    `captures`. What it changes in articles the archive held is history of `source`.
+    Running it twice changes nothing the second time.
+    """
+    report = ReparseReport()
+    paths = list(paths)
+    report.files = len(paths)
+    captures, originals = index_files(paths)
+    report.captures = len(captures)
+    selected = _selected(captures, site, since)
+    live = ArchiveStore(engine)  # replayed observations are the crawls' own: source "crawl"
+    report.run_id = run_id = live.start_run(command, arguments or {})
+    if index_in is not None:
+        live.keep_captures([c.record for c in captures if c.path.parent == index_in], run_id)
+    replay = Replay(captures, originals)
+    with engine.connect() as connection:
+        stored = set(connection.scalars(select(Article.url)))
+    scratch: Engine | None = None
+    compared: dict[str, ArticleItem] = {}
+    rebuilt: set[str] = set()
+    items: list[ArticleItem] = []
+    for observation in replay.observations(lambda c: canonical_url(c.url) in selected):
+        report.observations[observation.kind] += 1
+        if observation.url in stored:
+            scratch = scratch or _scratch_archive()
+            target = ArchiveStore(scratch)
+            if observation.item is not None:
+                compared[observation.url] = observation.item
+        else:
+            target = live
+            if observation.item is not None:
+                rebuilt.add(observation.url)
+        _apply(target, observation, run_id if target is live else None)
+        if observation.item is not None:
+            items.append(observation.item)
+            observation.item.comments = []  # stored: the thread is not needed any more
+    reparsed_at = clock.now()
+    for url in compared:
+        assert scratch is not None
+        reconcile_article(scratch, engine, url, run_id, reparsed_at, report.changes, source)
+    link_captures(engine, items)
+    report.articles_rebuilt = len(rebuilt)
+    report.articles_compared = len(compared)
+    report.pages_parsed = replay.pages_parsed
+    report.problems = replay.problems
+    counts = {
+        "pages": report.pages_parsed,
+        "articles_new": report.articles_rebuilt,
+        "articles_changed": report.changes.articles_changed,
+        "comments_new": report.changes.comments_new,
+        "comments_changed": report.changes.comments_changed,
+        "errors": len(report.problems),
+    }
+    live.finish_run(
+        run_id,
+        status="failed" if report.problems else "ok",
+        finish_reason="finished",
+        counts=counts,
+        stats={"observations": dict(report.observations), "fields": dict(report.changes.fields)},
+    )
+    if scratch is not None:
+        scratch.dispose()
+    return report
+
+
+def _selected(captures: list[IndexedCapture], site: str | None, since: datetime | None) -> set[str]:
+    """The articles to rebuild: those with a capture of `site` at or after `since`."""
+    return {
+        canonical_url(c.url)
+        for c in captures
+        if not is_comment_page(c.url)
+        and (site is None or site_domain(c.url) == _domain(site))
+        and (since is None or c.fetched_at >= since)
+    }
+
+
+def _domain(site: str) -> str:
+    return site_domain(site if "://" in site else "http://" + site)
+
+
+def _apply(store: ArchiveStore, observation: Observation, run_id: int | None) -> None:
+    if observation.item is not None:
+        store.store_article(observation.item, run_id)
+    elif observation.kind == "not_modified":
+        store.not_modified(NotModifiedItem(url=observation.url, fetched_at=observation.at))
+    else:
+        store.mark_gone(observation.url, observation.at)
+
+
+def _scratch_archive() -> Engine:
+    """An in-memory archive to rebuild held articles in, for comparing with the real one."""
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _key(capture: IndexedCapture) -> tuple[str, int]:
+    return (capture.record.warc_file, capture.record.warc_offset)

@@ -1,0 +1,150 @@
+"""Captures read back from WARC files: an index pass over the records, then payloads by offset.
+
+Any WARC 1.0/1.1 file, ours or another tool's (wget, Browsertrix, Heritrix): `response` and
+`revisit` records of http(s) URLs are captures; the rest (requests, warcinfo, metadata) is
+skipped. A revisit's payload is its original's, found by payload digest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import iso_date_to_datetime
+
+from archiver.warc.writer import CaptureRecord
+
+logger = logging.getLogger(__name__)
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+@dataclass(frozen=True)
+class IndexedCapture:
+    """One response as a WARC file holds it, without its payload."""
+
+    path: Path
+    record: CaptureRecord
+    group: str  # the crawl it came from: its warcinfo's isPartOf, else the warcinfo or file
+    sequence: int = 0  # order of receipt across all files read (set by `index_files`)
+
+    @property
+    def url(self) -> str:
+        return self.record.url
+
+    @property
+    def fetched_at(self) -> datetime:
+        return self.record.fetched_at
+
+    @property
+    def status(self) -> int:
+        return self.record.status
+
+
+def warc_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.name.endswith(WARC_SUFFIXES))
+
+
+def index_files(paths: Iterable[Path]) -> tuple[list[IndexedCapture], dict[str, IndexedCapture]]:
+    """Every capture of the files, in order of receipt, and the originals by payload digest."""
+    captures: list[IndexedCapture] = []
+    for path in paths:
+        captures.extend(index_file(path))
+    captures.sort(key=lambda c: (c.fetched_at, c.path.name, c.record.warc_offset))
+    ordered = [
+        IndexedCapture(c.path, c.record, c.group, sequence) for sequence, c in enumerate(captures)
+    ]
+    originals: dict[str, IndexedCapture] = {}
+    for capture in ordered:
+        digest = capture.record.payload_digest
+        if capture.record.record_type == "response" and digest and digest not in originals:
+            originals[digest] = capture
+    return ordered, originals
+
+
+def index_file(path: Path) -> Iterator[IndexedCapture]:
+    """The captures of one file; a truncated tail (a killed writer) ends it with a warning."""
+    groups: dict[str, str] = {}
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream)
+        try:
+            for record in records:
+                headers = record.rec_headers
+                if record.rec_type == "warcinfo":
+                    info = _warcinfo_fields(record.content_stream().read())
+                    record_id = headers.get_header("WARC-Record-ID") or ""
+                    groups[record_id] = info.get("isPartOf") or record_id or path.name
+                    continue
+                url = headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type not in ("response", "revisit") or not url.startswith("http"):
+                    continue
+                if record.http_headers is None:
+                    continue
+                record.content_stream().read()  # to the end, so the offset and length are known
+                warcinfo = headers.get_header("WARC-Warcinfo-ID") or ""
+                yield IndexedCapture(
+                    path,
+                    CaptureRecord(
+                        url=url,
+                        fetched_at=_warc_date(headers.get_header("WARC-Date")),
+                        status=int(record.http_headers.get_statuscode() or 0),
+                        content_type=record.http_headers.get_header("Content-Type"),
+                        record_type=record.rec_type,
+                        payload_digest=headers.get_header("WARC-Payload-Digest"),
+                        warc_file=path.name,
+                        warc_offset=records.get_record_offset(),
+                        warc_length=records.get_record_length(),
+                    ),
+                    group=groups.get(warcinfo) or warcinfo or path.name,
+                )
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
+            logger.warning("%s: unreadable after offset %d: %s", path, records.offset, error)
+
+
+def load_response(capture: IndexedCapture, originals: dict[str, IndexedCapture]) -> Response:
+    """The capture as a Scrapy response (the class and text decoding a crawl would have had)."""
+    http, body = _record_at(capture.path, capture.record.warc_offset)
+    if capture.record.record_type == "revisit":
+        original = originals.get(capture.record.payload_digest or "")
+        if original is None:
+            raise LookupError(f"{capture.url}: revisit of a payload in no file read")
+        _, body = _record_at(original.path, original.record.warc_offset)
+    headers = Headers()
+    for name, value in http.headers:
+        # content_stream() has undone the content and transfer encodings these headers name.
+        if name.lower() not in ("content-encoding", "transfer-encoding", "content-length"):
+            headers.appendlist(name, value)
+    response_class = responsetypes.from_args(headers=headers, url=capture.url, body=body)
+    return response_class(url=capture.url, status=capture.status, headers=headers, body=body)
+
+
+def _record_at(path: Path, offset: int) -> tuple[StatusAndHeaders, bytes]:
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record.http_headers, record.content_stream().read()
+
+
+def _warcinfo_fields(payload: bytes) -> dict[str, str]:
+    fields = {}
+    for line in payload.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(":")
+        if value:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def _warc_date(value: str | None) -> datetime:
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    return iso_date_to_datetime(value).replace(tzinfo=UTC)
