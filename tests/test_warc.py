@@ -1,0 +1,192 @@
+"""The raw page archive: WARC files written by crawls, `reparse` from them, `import-warc`.
+
+Round trips use the generated site over several evolving runs; files are checked with warcio's
+own `check` and `index`, and wget's `--warc-file` output is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from archiver.config import resolve_db_url
+from archiver.db.engine import open_archive
+from archiver.reparse import reparse
+from archiver.sitegen.evolve import evolve
+from archiver.sitegen.model import MARKUPS, generate
+from archiver.sitegen.server import GeneratedSite
+from archiver.warc.reader import warc_files
+from tests.archive_reader import query
+from tests.conftest import FAST, run_archiver
+from tests.test_scrape_generated import expected_threads, stored_threads
+
+WARCIO = str(Path(sys.executable).parent / "warcio")
+
+
+def crawl(site: GeneratedSite, db: str, home: Path, *extra: str):
+    return run_archiver(
+        "crawl", site.base_url + "/", "--db", db, *FAST, *extra,
+        home=home, env={"ARCHIVER_NOW": site.state.now.isoformat()},
+    )  # fmt: skip
+
+
+def rows(db: str) -> dict[str, list[dict]]:
+    """Every row a crawl or a reparse writes, keyed by what identifies it on the site: ids and
+    run ids are the archive's own and may differ."""
+    return {
+        "articles": query(
+            db,
+            "SELECT url, wp_post_id, title, category, author, published_at, published_on, "
+            "published_raw, modified_at, body_text, body_html, comment_count, "
+            "comment_count_shown, tags, sources, related_urls, previous_url, next_url, "
+            "comment_markup, first_seen_at, last_crawled_at, gone_at FROM articles ORDER BY url",
+        ),
+        "comments": query(
+            db,
+            """
+            SELECT a.url, c.external_id, p.external_id AS parent, c.kind, c.depth, c.position,
+                   c.author, c.posted_at, c.posted_on, c.posted_precision, c.posted_raw,
+                   c.body_text, c.body_html, c.votes, c.page_url, c.first_seen_at,
+                   c.last_seen_at, c.deleted_at
+            FROM comments c JOIN articles a ON a.id = c.article_id
+            LEFT JOIN comments p ON p.id = c.parent_id ORDER BY a.url, c.external_id
+            """,
+        ),
+        "comment_history": query(
+            db,
+            "SELECT a.url, c.external_id, h.observed_at, h.source, h.change, h.votes_before, "
+            "h.votes, h.body_text_before, h.body_text, h.body_html_before, h.body_html "
+            "FROM comment_history h JOIN comments c ON c.id = h.comment_id "
+            "JOIN articles a ON a.id = c.article_id ORDER BY a.url, c.external_id, h.observed_at",
+        ),
+        "article_history": query(
+            db,
+            "SELECT a.url, h.observed_at, h.source, h.title_before, h.title, h.body_text_before, "
+            "h.body_text, h.modified_at_before, h.modified_at FROM article_history h "
+            "JOIN articles a ON a.id = h.article_id ORDER BY a.url, h.observed_at",
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
+    """Three crawls of an evolving 30-article site (new, edited, deleted, voted, gone comments
+    and articles), WARC files rotated at 100 kB. Returns (home, db, rows after the crawls)."""
+    home = tmp_path_factory.mktemp("warc-crawls")
+    db = str(home / "archive.sqlite3")
+    state = generate(30, (0, 30), seed=31, comments_per_page=10, markups=MARKUPS)
+    rotate = ["-s", "ARCHIVER_WARC_MAX_SIZE=100000"]
+    with GeneratedSite(state) as site:
+        assert crawl(site, db, home, *rotate).returncode == 0
+        for step in range(2):
+            evolve(state, advance=timedelta(days=40), new_articles=2, new_comments=30, edits=4,
+                   deletions=3, vote_changes=6, gone=step)  # fmt: skip
+            site.changed()
+            result = crawl(site, db, home, *rotate)
+            assert result.returncode == 0, result.stderr
+        stored = stored_threads(db)
+        assert {k: v for k, v in stored.items() if k in expected_threads(state)} == expected_threads(state)
+    return home, db, rows(db)
+
+
+def test_the_crawls_archive_every_response_in_valid_rotated_warc_files(crawled) -> None:
+    home, db, _ = crawled
+    files = warc_files(home / "warc")
+    assert len(files) >= 3  # rotated at 100 kB
+    checked = subprocess.run([WARCIO, "check", *map(str, files)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    index = subprocess.run(
+        [WARCIO, "index", "-f", "warc-type,warc-target-uri,http:status,offset", *map(str, files)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    records = [json.loads(line) for line in index.stdout.splitlines()]
+    kinds = {r["warc-type"] for r in records}
+    assert kinds == {"warcinfo", "request", "response", "revisit"}
+    responses = [r for r in records if r["warc-type"] in ("response", "revisit")]
+    assert len(responses) == len([r for r in records if r["warc-type"] == "request"])
+    urls = {r["warc-target-uri"].split("/", 3)[-1] for r in responses}
+    assert {"robots.txt", "wp-sitemap.xml", "feed/"} <= urls
+    assert any(u.startswith("wp-json/wp/v2/comments") for u in urls)  # REST answers too
+    assert any("/comment-page-" in u for u in urls)
+    statuses = {r["http:status"] for r in responses}
+    assert {"200", "304"} <= statuses
+    # The database knows where each page is, and which article it belongs to.
+    captures = query(db, "SELECT record_type, article_id, warc_file, warc_offset FROM captures")
+    assert len(captures) == len(responses)
+    assert {c["warc_file"] for c in captures} == {f.name for f in files}
+    assert sum(1 for c in captures if c["record_type"] == "revisit") > 0
+    linked = query(db, "SELECT count(DISTINCT article_id) AS n FROM captures")[0]["n"]
+    assert linked == query(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+
+
+def test_reparse_into_an_empty_archive_gives_the_rows_the_crawls_made(
+    crawled, tmp_path: Path
+) -> None:
+    home, _, expected = crawled
+    rebuilt = str(tmp_path / "rebuilt.sqlite3")
+    (tmp_path / "warc").symlink_to(home / "warc")
+    result = run_archiver("reparse", "--db", rebuilt, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt (not in the archive)" in result.stdout
+    assert int(re.search(r"(\d+) × 304", result.stdout).group(1)) > 0  # type: ignore[union-attr]
+    kinds = {h["change"] for h in expected["comment_history"]}
+    assert {"votes", "body", "deleted"} <= kinds
+    assert rows(rebuilt) == expected  # times and history included
+    # Twice: nothing changes the second time.
+    again = run_archiver("reparse", "--db", rebuilt, home=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "0 rebuilt (not in the archive)" in again.stdout and " 0 changed" in again.stdout
+    assert "comments:   0 new, 0 changed" in again.stdout
+    assert rows(rebuilt) == expected
+    runs = query(rebuilt, "SELECT command, status FROM crawl_runs ORDER BY id")
+    assert runs == [{"command": "reparse", "status": "ok"}] * 2
+
+
+def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
+    crawled, tmp_path: Path
+) -> None:
+    home, db, expected = crawled
+    copy = tmp_path / "archive.sqlite3"
+    shutil.copyfile(db, copy)
+    (tmp_path / "warc").symlink_to(home / "warc")
+    broken = query(str(copy), "SELECT id, article_id, body_text, votes FROM comments "
+                              "WHERE deleted_at IS NULL ORDER BY id LIMIT 3")  # fmt: skip
+    engine = open_archive(resolve_db_url(str(copy)))
+    with engine.begin() as connection:  # what a buggy extractor might have stored
+        from sqlalchemy import text
+
+        for row in broken:
+            connection.execute(
+                text("UPDATE comments SET body_text = 'mojibake', author = '' WHERE id = :id"),
+                {"id": row["id"]},
+            )
+        connection.execute(text("UPDATE articles SET title = 'wrong' WHERE id = :id"),
+                           {"id": broken[0]["article_id"]})  # fmt: skip
+    report = reparse(engine, warc_files(tmp_path / "warc"), index_in=tmp_path / "warc")
+    assert report.ok
+    assert report.changes.comments_changed == 3
+    assert report.changes.fields["comments.body_text"] == 3
+    assert report.changes.fields["comments.author"] >= 1
+    assert report.changes.articles_changed == 1
+    after = rows(str(copy))
+    assert after["comments"] == expected["comments"]
+    assert after["articles"] == expected["articles"]
+    fixes = query(str(copy), "SELECT comment_id, change, body_text_before, body_text "
+                             "FROM comment_history WHERE source = 'reparse' ORDER BY comment_id")  # fmt: skip
+    assert [(f["comment_id"], f["change"], f["body_text_before"]) for f in fixes] == [
+        (row["id"], "body", "mojibake") for row in broken
+    ]
+    assert [f["body_text"] for f in fixes] == [row["body_text"] for row in broken]
+    titles = query(str(copy), "SELECT title_before, title FROM article_history WHERE source = 'reparse'")
+    assert len(titles) == 1 and titles[0]["title_before"] == "wrong"
+    second = reparse(engine, warc_files(tmp_path / "warc"))
+    assert second.changes.comments_changed == second.changes.articles_changed == 0
+    assert second.changes.comments_new == 0
+    engine.dispose()
