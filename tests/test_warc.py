@@ -190,3 +190,51 @@ def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
     assert second.changes.comments_changed == second.changes.articles_changed == 0
     assert second.changes.comments_new == 0
     engine.dispose()
+
+
+CONTENT = (
+    "SELECT url, wp_post_id, title, author, published_at, modified_at, body_text, comment_count, "
+    "comment_count_shown, tags, comment_markup FROM articles ORDER BY url"
+)
+
+
+@pytest.mark.skipif(shutil.which("wget") is None, reason="needs wget (Debian package wget)")
+def test_import_warc_reads_a_wget_warc_into_the_rows_a_scrape_makes(tmp_path: Path) -> None:
+    state = generate(6, (0, 25), seed=32, comments_per_page=10, markups=MARKUPS)
+    scraped, imported = str(tmp_path / "scraped.sqlite3"), str(tmp_path / "imported.sqlite3")
+    with GeneratedSite(state) as site:
+        result = run_archiver("scrape", *site.article_urls(), "--db", scraped, *FAST,
+                              "-s", "ARCHIVER_REST_CROSSCHECK=False", home=tmp_path)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        pages = [r["url"] for r in query(scraped, "SELECT url FROM captures ORDER BY id")
+                 if "robots.txt" not in r["url"]]  # fmt: skip
+        assert any("/comment-page-" in url for url in pages)
+        fetched = subprocess.run(
+            ["wget", "--warc-file", str(tmp_path / "site"), "--no-verbose", "-O", "/dev/null",
+             *pages],
+            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+        assert fetched.returncode == 0, fetched.stderr
+    warc = tmp_path / "site.warc.gz"
+    result = run_archiver("import-warc", str(warc), "--db", imported, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "6 rebuilt (not in the archive)" in result.stdout
+    assert stored_threads(imported) == stored_threads(scraped) == expected_threads(state)
+    assert query(imported, CONTENT) == query(scraped, CONTENT)
+    # Times are wget's: each comment first seen when wget fetched its article page.
+    comments = query(imported, "SELECT first_seen_at FROM comments")
+    assert comments and all(c["first_seen_at"] is not None for c in comments)
+    # The file is kept in the archive's WARC directory; importing it again changes nothing.
+    assert (tmp_path / "warc" / "import-site.warc.gz").is_file()
+    again = run_archiver("import-warc", str(warc), "--db", imported, home=tmp_path)
+    assert again.returncode == 0 and "6 compared, 0 changed" in again.stdout
+    assert stored_threads(imported) == expected_threads(state)
+
+
+def test_import_warc_refuses_what_is_no_warc_file(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello")
+    result = run_archiver("import-warc", str(text_file), home=tmp_path)
+    assert result.returncode == 2 and "not a .warc or .warc.gz file" in result.stderr
+    missing = run_archiver("import-warc", str(tmp_path / "gone.warc.gz"), home=tmp_path)
+    assert missing.returncode == 2 and "is not a file" in missing.stderr
