@@ -584,6 +584,7 @@ def print_summary(result: RunResult, limit: int = 10) -> None:
         f"{stats.get('archiver/comments/changed', 0)} changed, "
         f"{stats.get('archiver/comments/deleted', 0)} deleted comments"
     )
+    _print_health(stats)
     console.print(f"  database:   {escape(result.db)}")
     console.print(f"  data home:  {escape(str(data_home()))}")
     _print_run_line(result, f"#{result.run_id if result.run_id is not None else '-'} ")
@@ -641,8 +642,30 @@ def print_crawl_summary(result: RunResult) -> None:
         f"{stats.get('archiver/comments/changed', 0)} changed, "
         f"{stats.get('archiver/comments/deleted', 0)} deleted"
     )
+    _print_health(stats)
     console.print(f"  database:   {escape(result.db)}")
     _print_run_line(result, suffix="" if result.status == "ok" else " (see the error lines above)")
+
+
+def _print_health(stats: dict[str, Any]) -> None:
+    """Extraction health per site; drops (warned above) in red."""
+    for domain, figures in (stats.get("archiver/health") or {}).items():
+        console.print(
+            f"  health:     {escape(domain)}: comments {_percent(figures['comments_extracted_share'])} "
+            f"of shown, dates {_percent(figures['dates_parsed_share'])} parsed, authors "
+            f"{_percent(figures['with_author_share'])}, "
+            f"{_plural(figures['pages_without_markup'], 'page')} without known markup"
+        )
+    drops = stats.get("archiver/health/drops", 0)
+    if drops:
+        console.print(
+            f"  [red]{_plural(drops, 'health drop')}[/red] against the sites' previous runs "
+            "(warnings above): a site may have changed its templates"
+        )
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
 
 
 def print_reparse_summary(command: str, report: ReparseReport) -> None:

@@ -18,6 +18,7 @@ from twisted.python.threadpool import ThreadPool
 from archiver.config import describe_db, resolve_db_url
 from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
+from archiver.health import RunHealth
 from archiver.items import ArticleItem, GoneItem, NotModifiedItem
 from archiver.revisit import RevisitPolicy
 from archiver.warc.middleware import capture_written
@@ -47,6 +48,7 @@ class ArchiveStorePipeline:
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")
         # WARC records written since the last item: indexed in `captures` with the next one.
         self.captures: deque[CaptureRecord] = deque()
+        self.health = RunHealth()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.captured, signal=capture_written)
 
@@ -79,6 +81,7 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            self.health.observe(item, result.before)
             # The summary's articles: the first ones stored, not every one of a big crawl
             # (the stats go into crawl_runs as JSON).
             ids = self.stats.get_value("archiver/article_ids")
@@ -119,9 +122,17 @@ class ArchiveStorePipeline:
         if self.store is None or self.run_id is None:
             return
         self.store.keep_captures(self._taken_captures(), self.run_id)
+        self.health.compare(self.store.previous_health(list(self.health.sites), self.run_id))
+        for domain, drop in self.health.drops:
+            # The sign that a site changed its templates: the run says so in its exit code.
+            logger.warning("%s: extraction health dropped: %s", drop.get("url", domain),
+                           drop["what"])  # fmt: skip
+        self.stats.set_value("archiver/health/drops", len(self.health.drops))
+        self.stats.set_value("archiver/health", self.health.as_json())
         stats = self.stats.get_stats()
         errors = int(stats.get("log_count/ERROR", 0))
-        status = "interrupted" if reason != "finished" else "failed" if errors else "ok"
+        failed = errors or self.health.drops
+        status = "interrupted" if reason != "finished" else "failed" if failed else "ok"
         # Pages of the site, not robots.txt.
         pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
         self.stats.set_value("archiver/pages", pages)
@@ -136,7 +147,12 @@ class ArchiveStorePipeline:
         }
         self.stats.set_value("archiver/status", status)
         self.store.finish_run(
-            self.run_id, status=status, finish_reason=reason, counts=counts, stats=_jsonable(stats)
+            self.run_id,
+            status=status,
+            finish_reason=reason,
+            counts=counts,
+            stats=_jsonable(stats),
+            health=self.health.as_json(),
         )
         self.store.engine.dispose()
 

@@ -92,7 +92,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
             result = crawl(site, db, home, *rotate)
             assert result.returncode == 0, result.stderr
         stored = stored_threads(db)
-        assert {k: v for k, v in stored.items() if k in expected_threads(state)} == expected_threads(state)
+        assert {
+            k: v for k, v in stored.items() if k in expected_threads(state)
+        } == expected_threads(state)
     return home, db, rows(db)
 
 
@@ -184,7 +186,9 @@ def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
         (row["id"], "body", "mojibake") for row in broken
     ]
     assert [f["body_text"] for f in fixes] == [row["body_text"] for row in broken]
-    titles = query(str(copy), "SELECT title_before, title FROM article_history WHERE source = 'reparse'")
+    titles = query(
+        str(copy), "SELECT title_before, title FROM article_history WHERE source = 'reparse'"
+    )
     assert len(titles) == 1 and titles[0]["title_before"] == "wrong"
     second = reparse(engine, warc_files(tmp_path / "warc"))
     assert second.changes.comments_changed == second.changes.articles_changed == 0
@@ -238,3 +242,36 @@ def test_import_warc_refuses_what_is_no_warc_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not a .warc or .warc.gz file" in result.stderr
     missing = run_archiver("import-warc", str(tmp_path / "gone.warc.gz"), home=tmp_path)
     assert missing.returncode == 2 and "is not a file" in missing.stderr
+
+
+def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the_run(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    state = generate(12, (6, 14), seed=33, comments_per_page=10, markups=MARKUPS)
+    with GeneratedSite(state) as site:
+        first = crawl(site, db, tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert re.search(r"health:     \S+: comments 100% of shown, dates 100% parsed", first.stdout)
+        log = evolve(state, advance=timedelta(days=60), new_articles=0, new_comments=0, edits=0,
+                     deletions=0, vote_changes=0, unknown_markup=1)  # fmt: skip
+        switched = state.articles[next(c["article"] for c in log if c["kind"] == "markup")]
+        site.changed()
+        second = crawl(site, db, tmp_path, "--full")
+    assert second.returncode == 1
+    url = site.base_url + switched.path
+    warnings = [line for line in second.stderr.splitlines() if "extraction health dropped" in line]
+    assert warnings and warnings[0].startswith(f"warning: {url}: extraction health dropped")
+    assert "the last fetch had" in warnings[0]
+    assert "1 health drop" in second.stdout
+    runs = query(db, "SELECT status, health FROM crawl_runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["ok", "failed"]
+    health = json.loads(runs[1]["health"]) if isinstance(runs[1]["health"], str) else runs[1]["health"]
+    site_health = next(iter(health.values()))
+    assert site_health["pages_without_markup"] == 1
+    assert site_health["unrecognized_pages"] == [url]
+    assert [d["url"] for d in site_health["drops"] if "url" in d] == [url]
+    # The archive kept the thread it had: an unrecognized page marks nothing deleted.
+    kept = query(db, "SELECT count(*) AS n FROM comments c JOIN articles a ON a.id = c.article_id "
+                     "WHERE a.url = :u AND c.deleted_at IS NULL", u=url)  # fmt: skip
+    assert kept[0]["n"] == len(switched.comments)

@@ -11,12 +11,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from archiver import clock
 from archiver.db.crawlstate import record_visit
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
+from archiver.health import PageBefore
 from archiver.items import (
     KIND_COMMENT,
     ArticleItem,
@@ -48,6 +49,7 @@ class StoreResult:
     comments_new: int = 0
     comments_changed: int = 0
     comments_deleted: int = 0
+    before: PageBefore | None = None  # the archive's copy before this fetch (None: new)
 
 
 class ArchiveStore:
@@ -65,7 +67,14 @@ class ArchiveStore:
             return run.id
 
     def finish_run(
-        self, run_id: int, *, status: str, finish_reason: str | None, counts: dict, stats: dict
+        self,
+        run_id: int,
+        *,
+        status: str,
+        finish_reason: str | None,
+        counts: dict,
+        stats: dict,
+        health: dict | None = None,
     ) -> None:
         with Session(self.engine) as session, session.begin():
             run = session.get_one(CrawlRun, run_id)
@@ -75,6 +84,24 @@ class ArchiveStore:
             for name in RUN_COUNTERS:
                 setattr(run, name, int(counts.get(name, 0)))
             run.stats = stats
+            run.health = health or None
+
+    def previous_health(self, domains: list[str], run_id: int) -> dict[str, dict]:
+        """Each site's figures from the latest earlier run that measured it."""
+        found: dict[str, dict] = {}
+        with Session(self.engine) as session:
+            runs: ScalarResult[dict | None] = session.scalars(
+                select(CrawlRun.health)
+                .where(CrawlRun.id < run_id, CrawlRun.health.is_not(None))
+                .order_by(CrawlRun.id.desc())
+            )
+            for health in runs:
+                for domain in domains:
+                    if domain not in found and isinstance(health, dict) and domain in health:
+                        found[domain] = health[domain]
+                if len(found) == len(domains):
+                    break
+        return found
 
     def close_abandoned_runs(self, command: str, sites: list[str]) -> int:
         """Mark `running` runs of this command on these sites `interrupted` (killed runs).
@@ -213,7 +240,10 @@ class ArchiveStore:
             session.add(article)
             result = StoreResult(article_id=0, article_new=True)
         else:
-            result = StoreResult(article_id=article.id)
+            before = PageBefore(
+                article.comment_markup, article.comment_count, article.comment_count_shown
+            )
+            result = StoreResult(article_id=article.id, before=before)
             if (article.title, article.body_text, article.modified_at) != (
                 item.title,
                 item.body_text,

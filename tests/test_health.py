@@ -1,0 +1,56 @@
+"""Extraction health: the figures of a run and the drops against a site's previous run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from archiver.health import PageBefore, RunHealth
+from archiver.items import ArticleItem, CommentItem
+
+
+def article(url: str, comments: int, shown: int | None, *, dated: bool = True,
+            markup: str | None = "tcd") -> ArticleItem:  # fmt: skip
+    item = ArticleItem(url=url, fetched_url=url, fetched_at=datetime(2026, 11, 1, tzinfo=UTC),
+                       domain="example.jp", comment_count_shown=shown, comment_markup=markup)  # fmt: skip
+    for n in range(comments):
+        comment = CommentItem(str(n), 1, f"name{n}", "2026/11/01 12:00", "text", "<p>text</p>")
+        comment.posted_at = datetime(2026, 11, 1, 3, tzinfo=UTC) if dated else None
+        item.comments.append(comment)
+    return item
+
+
+def test_figures_per_site() -> None:
+    health = RunHealth()
+    health.observe(article("https://example.jp/a/", 10, 10), None)
+    health.observe(article("https://example.jp/b/", 4, 10), None)  # short
+    health.observe(article("https://example.jp/c/", 0, None), None)  # no comments at all
+    site = health.as_json()["example.jp"]
+    assert site["articles"] == 3 and site["comments_shown"] == 20
+    assert site["comments_extracted_share"] == 0.7
+    assert site["dates_parsed_share"] == 1.0 and site["with_author_share"] == 1.0
+    assert site["short_pages"] == ["https://example.jp/b/"]
+    assert site["pages_with_comments"] == 2 and site["drops"] == []
+
+
+def test_a_page_that_was_whole_and_is_now_short_is_a_drop_with_its_url() -> None:
+    health = RunHealth()
+    was = PageBefore("tcd", 12, 12)
+    health.observe(article("https://example.jp/a/", 3, 12), was)
+    health.observe(article("https://example.jp/b/", 0, 5, markup=None), PageBefore("tcd", 5, 5))
+    health.observe(article("https://example.jp/c/", 3, 12), PageBefore("tcd", 3, 12))  # was short
+    assert [d["url"] for _, d in health.drops] == ["https://example.jp/a/", "https://example.jp/b/"]
+
+
+def test_a_site_figure_below_90_percent_of_the_previous_run_is_a_drop() -> None:
+    health = RunHealth()
+    for n in range(10):
+        health.observe(article(f"https://example.jp/{n}/", 5, 5, dated=n < 7), None)
+    previous = {"example.jp": {"dates_parsed_share": 1.0, "comments_extracted_share": 1.0}}
+    health.compare(previous)
+    [(domain, drop)] = health.drops
+    assert domain == "example.jp" and drop["figure"] == "dates_parsed_share"
+    assert drop["what"].startswith("dates_parsed_share 70%, the previous run 100%; e.g. ")
+    steady = RunHealth()
+    steady.observe(article("https://example.jp/x/", 5, 5), None)
+    steady.compare({"example.jp": {"dates_parsed_share": 0.95}})
+    assert steady.drops == []
