@@ -43,7 +43,7 @@ def upgrade() -> None:
             ["crawl_run_id"], ["crawl_runs.id"], name="fk_captures_crawl_run_id_crawl_runs"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_captures"),
-        sa.UniqueConstraint("warc_file", "warc_offset", name="uq_captures_warc_file"),
+        sa.UniqueConstraint("warc_file", "warc_offset", name="uq_captures_warc_file_warc_offset"),
     )
     op.create_index("ix_captures_payload_digest", "captures", ["payload_digest"])
     op.create_index("ix_captures_article", "captures", ["article_id"])
