@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -151,6 +151,42 @@ def test_reparse_into_an_empty_archive_gives_the_rows_the_crawls_made(
     assert runs == [{"command": "reparse", "status": "ok"}] * 2
 
 
+def portable(value: object) -> object:
+    """A value as SQLite returns it, whatever the backend: UTC text times, ISO dates, JSON text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+JSON_COLUMNS = ("tags", "sources", "related_urls")
+
+
+def portable_rows(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    def cell(name: str, value: object) -> object:
+        if name in JSON_COLUMNS and isinstance(value, str):
+            value = json.loads(value)
+        return portable(value)
+
+    return {
+        table: [{k: cell(k, v) for k, v in row.items()} for row in found]
+        for table, found in tables.items()
+    }
+
+
+@pytest.mark.postgres
+def test_reparse_into_postgresql_gives_the_rows_the_crawls_made(crawled, pg_url: str) -> None:
+    home, _, expected = crawled
+    engine = open_archive(resolve_db_url(pg_url))
+    report = reparse(engine, warc_files(home / "warc"))
+    engine.dispose()
+    assert report.ok and report.articles_rebuilt == len(expected["articles"])
+    assert portable_rows(rows(pg_url)) == portable_rows(expected)
+
+
 def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
     crawled, tmp_path: Path
 ) -> None:
@@ -252,7 +288,9 @@ def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the
     with GeneratedSite(state) as site:
         first = crawl(site, db, tmp_path)
         assert first.returncode == 0, first.stderr
-        assert re.search(r"health:     \S+: comments 100% of shown, dates 100% parsed", first.stdout)
+        assert re.search(
+            r"health:     \S+: comments 100% of shown, dates 100% parsed", first.stdout
+        )
         log = evolve(state, advance=timedelta(days=60), new_articles=0, new_comments=0, edits=0,
                      deletions=0, vote_changes=0, unknown_markup=1)  # fmt: skip
         switched = state.articles[next(c["article"] for c in log if c["kind"] == "markup")]
@@ -266,7 +304,9 @@ def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the
     assert "1 health drop" in second.stdout
     runs = query(db, "SELECT status, health FROM crawl_runs ORDER BY id")
     assert [r["status"] for r in runs] == ["ok", "failed"]
-    health = json.loads(runs[1]["health"]) if isinstance(runs[1]["health"], str) else runs[1]["health"]
+    health = (
+        json.loads(runs[1]["health"]) if isinstance(runs[1]["health"], str) else runs[1]["health"]
+    )
     site_health = next(iter(health.values()))
     assert site_health["pages_without_markup"] == 1
     assert site_health["unrecognized_pages"] == [url]
