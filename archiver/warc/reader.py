@@ -109,6 +109,10 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                 )
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
             logger.warning("%s: unreadable after offset %d: %s", path, records.offset, error)
+            return
+        if records.offset < path.stat().st_size:  # warcio stops quietly at a cut record
+            logger.warning("%s: unreadable after offset %d: a truncated record (a killed "
+                           "writer?)", path, records.offset)  # fmt: skip
 
 
 def load_response(capture: IndexedCapture, originals: dict[str, IndexedCapture]) -> Response:

@@ -154,7 +154,7 @@ class WarcFiles:
             status=status,
             content_type=dict((k.lower(), v) for k, v in http_headers.headers).get("content-type"),
             record_type="revisit" if original is not None else "response",
-            payload_digest=digest if body else None,
+            payload_digest=digest,
             warc_file=self.name,
             warc_offset=offset,
             warc_length=length,
