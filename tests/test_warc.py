@@ -210,8 +210,8 @@ def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
     report = reparse(engine, warc_files(tmp_path / "warc"), index_in=tmp_path / "warc")
     assert report.ok
     assert report.changes.comments_changed == 3
-    assert report.changes.fields["comments.body_text"] == 3
-    assert report.changes.fields["comments.author"] >= 1
+    assert report.changes.fields["comments.body_text (changed)"] == 3
+    assert report.changes.fields["comments.author (new)"] >= 1
     assert report.changes.articles_changed == 1
     after = rows(str(copy))
     assert after["comments"] == expected["comments"]
@@ -315,3 +315,19 @@ def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the
     kept = query(db, "SELECT count(*) AS n FROM comments c JOIN articles a ON a.id = c.article_id "
                      "WHERE a.url = :u AND c.deleted_at IS NULL", u=url)  # fmt: skip
     assert kept[0]["n"] == len(switched.comments)
+
+
+def test_reparse_site_and_since_narrow_what_is_rebuilt(crawled, tmp_path: Path) -> None:
+    home, _, expected = crawled
+    (tmp_path / "warc").symlink_to(home / "warc")
+    db = str(tmp_path / "narrow.sqlite3")
+    other = run_archiver("reparse", "--site", "example.invalid", "--db", db, home=tmp_path)
+    assert other.returncode == 0 and "0 rebuilt" in other.stdout
+    later = run_archiver("reparse", "--since", "2099-01-01", "--db", db, home=tmp_path)
+    assert later.returncode == 0 and "0 rebuilt" in later.stdout
+    assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 0
+    domain = expected["articles"][0]["url"].split("/")[2]
+    since = expected["articles"][0]["first_seen_at"][:10]
+    mine = run_archiver("reparse", "--site", domain, "--since", since, "--db", db, home=tmp_path)
+    assert mine.returncode == 0, mine.stderr
+    assert rows(db) == expected

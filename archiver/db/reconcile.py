@@ -34,7 +34,8 @@ class ReconcileReport:
     comments_new: int = 0
     comments_changed: int = 0
     comments_not_refound: int = 0  # in the archive, not in the rebuild: kept as they are
-    fields: Counter[str] = field(default_factory=Counter)  # "articles.title": 3, ...
+    # "comments.author (new)": 2, "articles.title (changed)": 1, "comments.votes (removed)": 1
+    fields: Counter[str] = field(default_factory=Counter)
 
 
 def reconcile_article(
@@ -56,7 +57,7 @@ def reconcile_article(
         changes = _changes(stored._mapping, rebuilt._mapping, ARTICLE_FIELDS)
         if changes:
             report.articles_changed += 1
-            report.fields.update(f"articles.{name}" for name in changes)
+            report.fields.update(_described("articles", stored._mapping, changes))
             connection.execute(update(ARTICLES).where(ARTICLES.c.id == stored.id).values(changes))
             if changes.keys() & {"title", "body_text", "modified_at"}:
                 connection.execute(
@@ -94,7 +95,7 @@ def reconcile_article(
             if not changes:
                 continue
             report.comments_changed += 1
-            report.fields.update(f"comments.{name}" for name in changes)
+            report.fields.update(_described("comments", before, changes))
             if "parent_key" in changes:
                 changes["parent_id"] = ids.get(changes.pop("parent_key"))
             connection.execute(
@@ -141,6 +142,17 @@ def _comments(connection: Any, article_id: int) -> dict[str, dict[str, Any]]:
         .where(COMMENTS.c.article_id == article_id)
     )
     return {row.external_id: dict(row._mapping) for row in rows}
+
+
+def _described(table: str, before: Any, changes: dict[str, Any]) -> list[str]:
+    """Each changed field as `table.field (new|changed|removed)`: a value where there was none,
+    another value, or none where there was one."""
+    described = []
+    for name, new in changes.items():
+        old = before[name]
+        kind = "new" if old in (None, "") else "removed" if new in (None, "") else "changed"
+        described.append(f"{table}.{name} ({kind})")
+    return described
 
 
 def _changes(before: Any, after: Any, names: list[str]) -> dict[str, Any]:
