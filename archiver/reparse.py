@@ -4,8 +4,8 @@ A crawl's observations are replayed in the order they were received, with the cu
 extractors and the same date and thread steps as the crawl's pipelines: an article page and the
 comment pages fetched after it in the same crawl make one item, observed at the article page's
 WARC-Date; a 304 the crawl did not follow with a full fetch is "seen unchanged"; a 404/410 is
-"gone". An article the archive does not hold is replayed straight into it, so its rows are the
-ones the crawls made. An article it holds is replayed into a scratch archive and the difference
+"gone". A site crawl's fetches restore its revisit state (crawl_state) as well. An article the
+archive does not hold is replayed straight into it, so its rows are the ones the crawls made. An article it holds is replayed into a scratch archive and the difference
 is applied as changes with history source `reparse` (archiver.db.reconcile).
 """
 
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.pool import StaticPool
@@ -25,15 +26,19 @@ from archiver import clock
 from archiver.db.models import Article, Base
 from archiver.db.reconcile import ReconcileReport, link_captures, reconcile_article
 from archiver.db.store import ArchiveStore
+from archiver.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.extraction import PageExtract
-from archiver.items import ArticleItem, NotModifiedItem
+from archiver.items import ArticleItem, NotModifiedItem, Visit
 from archiver.prepare import NotHTML, article_item, extract_response, fill_dates
+from archiver.revisit import RevisitPolicy
 from archiver.threads import build_thread
 from archiver.urls import canonical_url, is_comment_page, site_domain
 from archiver.warc.reader import IndexedCapture, index_files, load_response
 from spiders.article import ThreadFetch
 
 logger = logging.getLogger(__name__)
+
+SITE_SPIDER = "site"  # the spider of `archiver crawl`, whose fetches carry revisit state
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Observation:
     at: datetime
     kind: str  # article | not_modified | gone
     item: ArticleItem | None = None
+    visit: Visit | None = None  # a site crawl's: its revisit state is restored too
 
 
 @dataclass
@@ -74,6 +80,7 @@ class Replay:
             self.by_url[(capture.group, capture.url)].append(capture)
         self.pages_parsed = 0
         self.problems: list[str] = []
+        self.listings: dict[str, dict[str, datetime | None]] = {}  # by group
 
     def observations(self, wanted: Callable[[IndexedCapture], bool]) -> Iterable[Observation]:
         for capture in self.captures:
@@ -82,11 +89,16 @@ class Replay:
             if capture.status == 200:
                 item = self._article(capture)
                 if item is not None:
-                    yield Observation(item.url, capture.fetched_at, "article", item)
+                    yield Observation(item.url, capture.fetched_at, "article", item, item.visit)
             elif capture.status == 304 and not self._fetched_after(capture, status=200):
-                yield Observation(canonical_url(capture.url), capture.fetched_at, "not_modified")
+                visit = self._visit(capture)
+                url = canonical_url(capture.url)
+                yield Observation(url, capture.fetched_at, "not_modified", visit=visit)
             elif capture.status in (404, 410):
-                yield Observation(canonical_url(capture.url), capture.fetched_at, "gone")
+                visit = self._visit(capture)
+                yield Observation(
+                    canonical_url(capture.url), capture.fetched_at, "gone", visit=visit
+                )
 
     def _article(self, capture: IndexedCapture) -> ArticleItem | None:
         page = self._page(capture)
@@ -94,6 +106,7 @@ class Replay:
             return None  # a listing, the home page, a sitemap, JSON: no article
         item = article_item(page, capture.url, capture.fetched_at)
         item.captures.append(_key(capture))
+        item.visit = self._visit(capture)
         if page.comment_markup is None and page.has_comment_signs:
             self._problem(f"{capture.url}: comment markup not recognized")
             item.comments_complete = False
@@ -107,6 +120,8 @@ class Replay:
                 item.comments_complete = False  # the crawl could not fetch it either
                 continue
             item.captures.append(_key(comment_page))
+            if item.visit is not None:
+                item.visit.pages[url] = dict(comment_page.validators)
             extract = self._page(comment_page)
             if extract is None or extract.comment_markup is None:
                 item.comments_complete = False
@@ -116,6 +131,42 @@ class Replay:
         fill_dates(item)
         build_thread(item.comments)
         return item
+
+    def _visit(self, capture: IndexedCapture) -> Visit | None:
+        """The site crawl's visit as the spider made it: the listed URL with the lastmod its
+        listings gave, the status and the validators of the answer (None: not a site crawl)."""
+        if capture.spider != SITE_SPIDER:
+            return None
+        if capture.group not in self.listings:
+            self.listings[capture.group] = self._listed(capture.group)
+        return Visit(
+            listed_url=capture.url,
+            listed_lastmod=self.listings[capture.group].get(capture.url),
+            status=capture.status,
+            etag=dict(capture.validators).get("etag"),
+            last_modified=dict(capture.validators).get("last_modified"),
+        )
+
+    def _listed(self, group: str) -> dict[str, datetime | None]:
+        """What the crawl's sitemaps and feeds listed, merged as its plan merged them."""
+        listed: list[Listed] = []
+        for capture in self.captures:
+            if capture.group != group or capture.status != 200:
+                continue
+            if "xml" not in (capture.record.content_type or ""):
+                continue
+            parts = urlsplit(capture.url)
+            site_url = f"{parts.scheme}://{parts.netloc}/"
+            try:
+                body = load_response(capture, self.originals).body
+            except Exception:  # an unreadable listing lists nothing, as in the crawl
+                continue
+            head = body[:2048]
+            if b"<urlset" in head or b"<sitemapindex" in head:
+                listed.extend(read_sitemap(body, site_url).pages)
+            else:
+                listed.extend(read_feed(body, site_url))
+        return merge(listed)
 
     def _fetched_after(
         self, capture: IndexedCapture, *, url: str | None = None, status: int | None = None
@@ -238,12 +289,17 @@ def _domain(site: str) -> str:
 
 
 def _apply(store: ArchiveStore, observation: Observation, run_id: int | None) -> None:
+    # A site crawl's revisit state follows with the default policy (the crawl's settings are
+    # not in the WARC files).
+    policy = RevisitPolicy() if observation.visit is not None else None
     if observation.item is not None:
-        store.store_article(observation.item, run_id)
+        store.store_article(observation.item, run_id, policy)
     elif observation.kind == "not_modified":
-        store.not_modified(NotModifiedItem(url=observation.url, fetched_at=observation.at))
+        item = NotModifiedItem(url=observation.url, fetched_at=observation.at,
+                               visit=observation.visit)  # fmt: skip
+        store.not_modified(item, policy)
     else:
-        store.mark_gone(observation.url, observation.at)
+        store.mark_gone(observation.url, observation.at, observation.visit, policy)
 
 
 def _scratch_archive() -> Engine:

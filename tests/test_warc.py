@@ -72,6 +72,13 @@ def rows(db: str) -> dict[str, list[dict]]:
             "h.body_text, h.modified_at_before, h.modified_at FROM article_history h "
             "JOIN articles a ON a.id = h.article_id ORDER BY a.url, h.observed_at",
         ),
+        "crawl_state": query(
+            db,
+            "SELECT s.url, a.url AS article, s.discovered_at, s.listed_lastmod, s.etag, "
+            "s.last_modified, s.page_validators, s.last_fetched_at, s.last_status, "
+            "s.comments_seen, s.new_comments, s.next_due_at FROM crawl_state s "
+            "LEFT JOIN articles a ON a.id = s.article_id ORDER BY s.url",
+        ),
     }
 
 
@@ -140,6 +147,10 @@ def test_reparse_into_an_empty_archive_gives_the_rows_the_crawls_made(
     assert int(re.search(r"(\d+) × 304", result.stdout).group(1)) > 0  # type: ignore[union-attr]
     kinds = {h["change"] for h in expected["comment_history"]}
     assert {"votes", "body", "deleted"} <= kinds
+    state = expected["crawl_state"]  # the revisit state comes back too: the next crawl is cheap
+    assert len(state) == len(expected["articles"])
+    assert {s["last_status"] for s in state} >= {200, 304}
+    assert all(s["etag"] for s in state) and any(s["page_validators"] for s in state)
     assert rows(rebuilt) == expected  # times and history included
     # Twice: nothing changes the second time.
     again = run_archiver("reparse", "--db", rebuilt, home=tmp_path)
@@ -162,7 +173,7 @@ def portable(value: object) -> object:
     return value
 
 
-JSON_COLUMNS = ("tags", "sources", "related_urls")
+JSON_COLUMNS = ("tags", "sources", "related_urls", "page_validators")
 
 
 def portable_rows(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:

@@ -25,7 +25,13 @@ from archiver import clock
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine
 from archiver.db.models import Capture
-from archiver.warc.writer import DEFAULT_MAX_SIZE, Original, WarcFiles, http_headers
+from archiver.warc.writer import (
+    DEFAULT_MAX_SIZE,
+    SPIDER_FIELD,
+    Original,
+    WarcFiles,
+    http_headers,
+)
 
 capture_written = object()  # signal: capture=CaptureRecord
 
@@ -42,7 +48,11 @@ class WarcMiddleware:
         self.files = WarcFiles(
             Path(settings.get("ARCHIVER_WARC_DIR") or warc_dir(db_url)),
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
-            info={"operator": settings.get("ARCHIVER_CONTACT") or ""},
+            # The spider: a re-parse restores a site crawl's revisit state, not a scrape's.
+            info={
+                "operator": settings.get("ARCHIVER_CONTACT") or "",
+                SPIDER_FIELD: getattr(crawler.spidercls, "name", ""),
+            },
             find_original=self._archived,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
-from archiver.warc.writer import CaptureRecord
+from archiver.warc.writer import SPIDER_FIELD, CaptureRecord
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ class IndexedCapture:
     record: CaptureRecord
     group: str  # the crawl it came from: its warcinfo's isPartOf, else the warcinfo or file
     sequence: int = 0  # order of receipt across all files read (set by `index_files`)
+    spider: str | None = None  # archiver's spider that fetched it (None: another tool)
+    validators: tuple[tuple[str, str], ...] = ()  # ("etag", …), ("last_modified", …)
 
     @property
     def url(self) -> str:
@@ -61,9 +63,7 @@ def index_files(paths: Iterable[Path]) -> tuple[list[IndexedCapture], dict[str, 
     for path in paths:
         captures.extend(index_file(path))
     captures.sort(key=lambda c: (c.fetched_at, c.path.name, c.record.warc_offset))
-    ordered = [
-        IndexedCapture(c.path, c.record, c.group, sequence) for sequence, c in enumerate(captures)
-    ]
+    ordered = [replace(c, sequence=sequence) for sequence, c in enumerate(captures)]
     originals: dict[str, IndexedCapture] = {}
     for capture in ordered:
         digest = capture.record.payload_digest
@@ -74,7 +74,7 @@ def index_files(paths: Iterable[Path]) -> tuple[list[IndexedCapture], dict[str, 
 
 def index_file(path: Path) -> Iterator[IndexedCapture]:
     """The captures of one file; a truncated tail (a killed writer) ends it with a warning."""
-    groups: dict[str, str] = {}
+    groups: dict[str, tuple[str, str | None]] = {}  # warcinfo id → (group, spider)
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         try:
@@ -83,7 +83,8 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                 if record.rec_type == "warcinfo":
                     info = _warcinfo_fields(record.content_stream().read())
                     record_id = headers.get_header("WARC-Record-ID") or ""
-                    groups[record_id] = info.get("isPartOf") or record_id or path.name
+                    group = info.get("isPartOf") or record_id or path.name
+                    groups[record_id] = (group, info.get(SPIDER_FIELD))
                     continue
                 url = headers.get_header("WARC-Target-URI") or ""
                 if record.rec_type not in ("response", "revisit") or not url.startswith("http"):
@@ -92,6 +93,16 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                     continue
                 record.content_stream().read()  # to the end, so the offset and length are known
                 warcinfo = headers.get_header("WARC-Warcinfo-ID") or ""
+                group, spider = groups.get(warcinfo) or (warcinfo or path.name, None)
+                http = record.http_headers
+                validators = tuple(
+                    (key, value)
+                    for key, value in (
+                        ("etag", http.get_header("ETag")),
+                        ("last_modified", http.get_header("Last-Modified")),
+                    )
+                    if value
+                )
                 yield IndexedCapture(
                     path,
                     CaptureRecord(
@@ -105,7 +116,9 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                         warc_offset=records.get_record_offset(),
                         warc_length=records.get_record_length(),
                     ),
-                    group=groups.get(warcinfo) or warcinfo or path.name,
+                    group=group,
+                    spider=spider,
+                    validators=validators,
                 )
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
             logger.warning("%s: unreadable after offset %d: %s", path, records.offset, error)

@@ -21,6 +21,7 @@ from archiver import __version__
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly
 DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
+SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
 # Transport framing the bytes we hold no longer carry (Twisted has undone the chunking).
 _FRAMING_HEADERS = frozenset({b"transfer-encoding"})
 
