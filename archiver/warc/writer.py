@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from archiver import __version__
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly
 DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
+RECENT_PAYLOADS = 10_000
 SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
 # Transport framing the bytes we hold no longer carry (Twisted has undone the chunking).
 _FRAMING_HEADERS = frozenset({b"transfer-encoding"})
@@ -85,7 +87,9 @@ class WarcFiles:
         self.file: BinaryIO | None = None
         self.name = ""
         self.writer = WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
-        self.originals: dict[str, Original] = {}
+        # This run's payloads not yet in the archive's `captures` (indexed with the next stored
+        # item): the latest ones only, so memory stays flat over a long crawl.
+        self.originals: OrderedDict[str, Original] = OrderedDict()
 
     def write(
         self,
@@ -129,6 +133,8 @@ class WarcFiles:
             )
             if body:
                 self.originals[digest] = Original(url, fetched_at)
+                if len(self.originals) > RECENT_PAYLOADS:
+                    self.originals.popitem(last=False)
         offset = out.tell()
         self._write(out, record)
         length = out.tell() - offset
