@@ -16,6 +16,14 @@ from archiver.items import KIND_COMMENT, ArticleItem
 # the comments it shows is short.
 DROP_RATIO = 0.9
 EXAMPLES = 5  # URLs kept per kind of problem
+# A share is compared only over enough of what it counts, in both runs: a run of one article
+# with one undated comment is no template change. (share → its count, the minimum)
+SAMPLES = {
+    "comments_extracted_share": ("comments_shown", 20),
+    "dates_parsed_share": ("comments", 20),
+    "with_author_share": ("comments", 20),
+    "markup_recognized_share": ("pages_with_comments", 5),
+}
 
 
 @dataclass
@@ -100,9 +108,13 @@ class RunHealth:
         """Add the figures that fell below 90% of the site's previous run's (`health` JSON)."""
         for domain, site in self.sites.items():
             earlier = previous.get(domain) or {}
+            now = asdict(site)
             for name, share in site.shares().items():
                 before = earlier.get(name)
                 if share is None or not isinstance(before, int | float):
+                    continue
+                count, minimum = SAMPLES[name]
+                if now[count] < minimum or (earlier.get(count) or 0) < minimum:
                     continue
                 if share < DROP_RATIO * before:
                     examples = {

@@ -45,12 +45,18 @@ def test_a_site_figure_below_90_percent_of_the_previous_run_is_a_drop() -> None:
     health = RunHealth()
     for n in range(10):
         health.observe(article(f"https://example.jp/{n}/", 5, 5, dated=n < 7), None)
-    previous = {"example.jp": {"dates_parsed_share": 1.0, "comments_extracted_share": 1.0}}
+    previous = {"example.jp": {"dates_parsed_share": 1.0, "comments_extracted_share": 1.0,
+                               "comments": 40, "comments_shown": 40}}  # fmt: skip
     health.compare(previous)
     [(domain, drop)] = health.drops
     assert domain == "example.jp" and drop["figure"] == "dates_parsed_share"
     assert drop["what"].startswith("dates_parsed_share 70%, the previous run 100%; e.g. ")
     steady = RunHealth()
-    steady.observe(article("https://example.jp/x/", 5, 5), None)
-    steady.compare({"example.jp": {"dates_parsed_share": 0.95}})
+    for n in range(5):
+        steady.observe(article(f"https://example.jp/{n}/", 5, 5), None)
+    steady.compare({"example.jp": {"dates_parsed_share": 0.95, "comments": 30}})
     assert steady.drops == []
+    small = RunHealth()  # too few comments to call a share a drop
+    small.observe(article("https://example.jp/x/", 3, 3, dated=False), None)
+    small.compare({"example.jp": {"dates_parsed_share": 1.0, "comments": 30}})
+    assert small.drops == []
