@@ -723,6 +723,7 @@ def print_demo_next_steps(result: RunResult) -> None:
         ("search 交渉", "Japanese full-text search"),
         ("stats", "busiest threads, extraction health"),
         ("serve", "browse it in Datasette"),
+        ("reparse", "rebuild it from the raw pages in warc/"),
     ):
         console.print(f'  archiver {command} --db "{db}"   # {what}')
     console.print("or in SQL, the thread as a tree (view comment_tree):")
