@@ -213,7 +213,8 @@ def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
     observation by observation at the times the pages were fetched: an article the archive
     lacks is rebuilt as the crawls stored it; one it holds is compared, and what differs is
     changed with history rows of source `reparse`. Running it twice changes nothing the
-    second time. Exit codes: 0 done, 1 a page could not be re-parsed (logged with its URL).
+    second time. Exit codes: 0 done, 1 a page could not be re-parsed (logged with its URL),
+    75 a crawl of one of the sites is running on this archive.
 
     Example:
 
@@ -222,9 +223,13 @@ def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
         archiver reparse --site grandfleet.info --since 2026-11-01
     """
     from archiver.api import reparse as api_reparse
+    from archiver.db.lock import CrawlLocked
 
     try:
         report = api_reparse(db=db, site=site, since=as_utc(since) if since else None)
+    except CrawlLocked as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))
     print_reparse_summary("reparse", report)
@@ -248,11 +253,15 @@ def import_warc(files: tuple[str, ...], db: str | None) -> None:
         archiver import-warc site.warc.gz --db data/gf.sqlite3
     """
     from archiver.api import import_warc as api_import_warc
+    from archiver.db.lock import CrawlLocked
 
     try:
         report = api_import_warc(list(files), db=db)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    except CrawlLocked as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))
     print_reparse_summary("import-warc", report)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.pool import StaticPool
 
 from archiver import clock
+from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base
 from archiver.db.reconcile import ReconcileReport, link_captures, reconcile_article
 from archiver.db.store import ArchiveStore
@@ -59,10 +60,14 @@ class ReparseReport:
     captures: int = 0
     pages_parsed: int = 0
     observations: Counter[str] = field(default_factory=Counter)
-    articles_rebuilt: int = 0  # not in the archive before: replayed into it
+    rebuilt: set[str] = field(default_factory=set)  # not in the archive before: replayed into it
     articles_compared: int = 0  # in the archive: rebuilt aside and compared
     changes: ReconcileReport = field(default_factory=ReconcileReport)
     problems: list[str] = field(default_factory=list)  # each with its URL
+
+    @property
+    def articles_rebuilt(self) -> int:
+        return len(self.rebuilt)
 
     @property
     def ok(self) -> bool:
@@ -210,67 +215,78 @@ def reparse(
 
     Captures of files under `index_in` (the archive's WARC directory) are indexed in
     `captures`. What it changes in articles the archive held is history of `source`.
-    Running it twice changes nothing the second time.
+    Running it twice changes nothing the second time. Raises CrawlLocked while a crawl of one
+    of the sites runs on this archive.
     """
-    report = ReparseReport()
     paths = list(paths)
-    report.files = len(paths)
     captures, originals = index_files(paths)
-    report.captures = len(captures)
+    report = ReparseReport(files=len(paths), captures=len(captures))
     selected = _selected(captures, site, since)
     live = ArchiveStore(engine)  # replayed observations are the crawls' own: source "crawl"
-    report.run_id = run_id = live.start_run(command, arguments or {})
-    if index_in is not None:
-        live.keep_captures([c.record for c in captures if c.path.parent == index_in], run_id)
-    replay = Replay(captures, originals)
+    # Under the sites' crawl locks: a crawl storing the same threads meanwhile would interleave.
+    with crawl_lock(engine, sorted({site_domain(url) for url in selected})):
+        report.run_id = run_id = live.start_run(command, arguments or {})
+        if index_in is not None:
+            live.keep_captures([c.record for c in captures if c.path.parent == index_in], run_id)
+        replay = Replay(captures, originals)
+        observations = replay.observations(lambda c: canonical_url(c.url) in selected)
+        _replay_and_reconcile(engine, observations, run_id, report, source)
+        report.pages_parsed = replay.pages_parsed
+        report.problems = replay.problems
+        live.finish_run(
+            run_id,
+            status="failed" if report.problems else "ok",
+            finish_reason="finished",
+            counts={
+                "pages": report.pages_parsed,
+                "articles_new": report.articles_rebuilt,
+                "articles_changed": report.changes.articles_changed,
+                "comments_new": report.changes.comments_new,
+                "comments_changed": report.changes.comments_changed,
+                "errors": len(report.problems),
+            },
+            stats={
+                "observations": dict(report.observations),
+                "fields": dict(report.changes.fields),
+            },
+        )
+    return report
+
+
+def _replay_and_reconcile(
+    engine: Engine,
+    observations: Iterable[Observation],
+    run_id: int,
+    report: ReparseReport,
+    source: str,
+) -> None:
+    """Articles the archive lacks are replayed into it; those it holds into a scratch archive,
+    then reconciled with it."""
+    live = ArchiveStore(engine)
     with engine.connect() as connection:
         stored = set(connection.scalars(select(Article.url)))
     scratch: Engine | None = None
-    compared: dict[str, ArticleItem] = {}
-    rebuilt: set[str] = set()
+    compared: set[str] = set()
     items: list[ArticleItem] = []
-    for observation in replay.observations(lambda c: canonical_url(c.url) in selected):
+    for observation in observations:
         report.observations[observation.kind] += 1
-        if observation.url in stored:
+        held = observation.url in stored
+        if held:
             scratch = scratch or _scratch_archive()
-            target = ArchiveStore(scratch)
-            if observation.item is not None:
-                compared[observation.url] = observation.item
-        else:
-            target = live
-            if observation.item is not None:
-                rebuilt.add(observation.url)
-        _apply(target, observation, run_id if target is live else None)
+        target = ArchiveStore(scratch) if held and scratch is not None else live
+        _apply(target, observation, None if held else run_id)
         if observation.item is not None:
+            (compared if held else report.rebuilt).add(observation.url)
             items.append(observation.item)
             observation.item.comments = []  # stored: the thread is not needed any more
     reparsed_at = clock.now()
-    for url in compared:
+    for url in sorted(compared):
         assert scratch is not None
         reconcile_article(scratch, engine, url, run_id, reparsed_at, report.changes, source)
     link_captures(engine, items)
-    report.articles_rebuilt = len(rebuilt)
     report.articles_compared = len(compared)
-    report.pages_parsed = replay.pages_parsed
-    report.problems = replay.problems
-    counts = {
-        "pages": report.pages_parsed,
-        "articles_new": report.articles_rebuilt,
-        "articles_changed": report.changes.articles_changed,
-        "comments_new": report.changes.comments_new,
-        "comments_changed": report.changes.comments_changed,
-        "errors": len(report.problems),
-    }
-    live.finish_run(
-        run_id,
-        status="failed" if report.problems else "ok",
-        finish_reason="finished",
-        counts=counts,
-        stats={"observations": dict(report.observations), "fields": dict(report.changes.fields)},
-    )
     if scratch is not None:
         scratch.dispose()
-    return report
 
 
 def _selected(captures: list[IndexedCapture], site: str | None, since: datetime | None) -> set[str]:

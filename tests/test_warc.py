@@ -342,3 +342,20 @@ def test_reparse_site_and_since_narrow_what_is_rebuilt(crawled, tmp_path: Path) 
     mine = run_archiver("reparse", "--site", domain, "--since", since, "--db", db, home=tmp_path)
     assert mine.returncode == 0, mine.stderr
     assert rows(db) == expected
+
+
+def test_reparse_waits_for_no_crawl_it_exits_75_while_one_holds_the_site(
+    crawled, tmp_path: Path
+) -> None:
+    from archiver.db.lock import crawl_lock
+
+    home, _, expected = crawled
+    (tmp_path / "warc").symlink_to(home / "warc")
+    db = str(tmp_path / "locked.sqlite3")
+    engine = open_archive(resolve_db_url(db))
+    domain = expected["articles"][0]["url"].split("/")[2]
+    with crawl_lock(engine, [domain]):
+        locked = run_archiver("reparse", "--db", db, home=tmp_path)
+    engine.dispose()
+    assert locked.returncode == 75 and locked.stderr.startswith("error: another archiver crawl")
+    assert query(db, "SELECT count(*) AS n FROM crawl_runs")[0]["n"] == 0
