@@ -258,9 +258,10 @@ def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: P
     # The killed runs were closed by the next run that took the lock.
     runs = query(resumed, "SELECT status, finish_reason FROM crawl_runs ORDER BY id")
     assert runs[-1]["status"] == "ok"
-    assert [r for r in runs[:-1] if r["status"] != "ok"] == [
-        {"status": "interrupted", "finish_reason": "abandoned"}
-    ] * kills
+    # (A kill that lands while the process is still starting leaves no run row to close.)
+    killed = [r for r in runs[:-1] if r["status"] != "ok"]
+    assert 2 <= len(killed) <= kills
+    assert killed == [{"status": "interrupted", "finish_reason": "abandoned"}] * len(killed)
 
 
 def test_progress_lines_in_a_log_and_a_bar_on_a_terminal(tmp_path: Path) -> None:
