@@ -260,7 +260,7 @@ def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: P
     assert runs[-1]["status"] == "ok"
     # (A kill that lands while the process is still starting leaves no run row to close.)
     killed = [r for r in runs[:-1] if r["status"] != "ok"]
-    assert 2 <= len(killed) <= kills
+    assert 1 <= len(killed) <= kills
     assert killed == [{"status": "interrupted", "finish_reason": "abandoned"}] * len(killed)
 
 
