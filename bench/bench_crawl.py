@@ -56,10 +56,12 @@ def warm(site: GeneratedSite) -> list[str]:
     return [site.url(p) for p in paths]
 
 
-def run_crawl(site: GeneratedSite, db: Path, now_shift: timedelta = timedelta(0)) -> dict:
+def run_crawl(
+    site: GeneratedSite, db: Path, now_shift: timedelta = timedelta(0), *extra: str
+) -> dict:
     """`archiver crawl` in its own process; wall time and peak RSS, polled from /proc."""
     environment = {**os.environ, "ARCHIVER_NOW": (site.state.now + now_shift).isoformat()}
-    command = [ARCHIVER, "crawl", site.base_url + "/", "--db", str(db), *UNPOLITE]
+    command = [ARCHIVER, "crawl", site.base_url + "/", "--db", str(db), *UNPOLITE, *extra]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -115,6 +117,13 @@ def main() -> None:
             print(f"archiver crawl         {our_rate:7.1f} pages/s ({ours['pages']:,} pages, "
                   f"{ours['seconds']:.1f} s, process start included)  "
                   f"ratio {our_rate / bare_rate:.2f} (target >= 0.5)")  # fmt: skip
+
+            no_warc = run_crawl(
+                site, base / "no-warc.sqlite3", timedelta(0), "-s", "ARCHIVER_WARC=False"
+            )
+            no_warc_rate = no_warc["pages"] / no_warc["seconds"]
+            print(f"archiver crawl, no WARC {no_warc_rate:7.1f} pages/s: the raw page archive "
+                  f"costs {1 - our_rate / no_warc_rate:.0%} of the rate")  # fmt: skip
 
             for label, shift in (("nothing due", timedelta(hours=0)),
                                  ("every thread due", timedelta(days=60))):  # fmt: skip

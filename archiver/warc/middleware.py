@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.python import to_unicode
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 
 from archiver import clock
 from archiver.config import resolve_db_url, warc_dir
@@ -34,6 +34,12 @@ from archiver.warc.writer import (
 )
 
 capture_written = object()  # signal: capture=CaptureRecord
+ARCHIVED = (
+    select(Capture.url, Capture.fetched_at)
+    .where(Capture.payload_digest == bindparam("digest"), Capture.record_type == "response")
+    .order_by(Capture.id)
+    .limit(1)
+)
 
 
 class WarcMiddleware:
@@ -45,6 +51,7 @@ class WarcMiddleware:
         self.crawler = crawler
         db_url = resolve_db_url(settings.get("ARCHIVER_DB"))
         self.engine = make_engine(db_url)
+        self.connection: Connection | None = None
         self.files = WarcFiles(
             Path(settings.get("ARCHIVER_WARC_DIR") or warc_dir(db_url)),
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
@@ -86,21 +93,29 @@ class WarcMiddleware:
         return response
 
     def _archived(self, digest: str) -> Original | None:
-        """The first response record of this payload in an earlier run, from the archive."""
+        """The first response record of this payload in an earlier run, from the archive.
+
+        One connection for the crawl (a checkout with its ping per response cost ~1 ms), with
+        no read transaction left open between lookups (SQLite's WAL could not checkpoint).
+        """
         try:
-            with self.engine.connect() as connection:
-                row = connection.execute(
-                    select(Capture.url, Capture.fetched_at)
-                    .where(Capture.payload_digest == digest, Capture.record_type == "response")
-                    .order_by(Capture.id)
-                    .limit(1)
-                ).first()
+            if self.connection is None:
+                self.connection = self.engine.connect()
+            row = self.connection.execute(ARCHIVED, {"digest": digest}).first()
+            self.connection.rollback()
         except Exception:  # no captures table yet (an archive being created): nothing archived
+            self._close_connection()
             return None
         return Original(row.url, row.fetched_at) if row is not None else None
 
+    def _close_connection(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
     def spider_closed(self) -> None:
         self.files.close()
+        self._close_connection()
         self.engine.dispose()
 
 

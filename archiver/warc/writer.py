@@ -22,7 +22,7 @@ from archiver import __version__
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly
 DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
-RECENT_PAYLOADS = 10_000
+RECENT_PAYLOADS = 1_000  # more than the responses between two stored items
 SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
 # Transport framing the bytes we hold no longer carry (Twisted has undone the chunking).
 _FRAMING_HEADERS = frozenset({b"transfer-encoding"})
