@@ -12,6 +12,7 @@ is applied as changes with history source `reparse` (archiver.db.reconcile).
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from archiver.warc.reader import IndexedCapture, index_files, load_response
 from spiders.article import ThreadFetch
 
 logger = logging.getLogger(__name__)
+progress = logging.getLogger("archiver.progress")  # shown by the CLI, as a crawl's progress
+PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 
 SITE_SPIDER = "site"  # the spider of `archiver crawl`, whose fetches carry revisit state
 
@@ -220,6 +223,7 @@ def reparse(
     """
     paths = list(paths)
     captures, originals = index_files(paths)
+    progress.info("progress: %d responses in %d WARC files", len(captures), len(paths))
     report = ReparseReport(files=len(paths), captures=len(captures))
     selected = _selected(captures, site, since)
     live = ArchiveStore(engine)  # replayed observations are the crawls' own: source "crawl"
@@ -268,8 +272,13 @@ def _replay_and_reconcile(
     scratch: Engine | None = None
     compared: set[str] = set()
     items: list[ArticleItem] = []
+    last_line = time.monotonic()
     for observation in observations:
         report.observations[observation.kind] += 1
+        if time.monotonic() - last_line >= PROGRESS_INTERVAL:
+            last_line = time.monotonic()
+            progress.info("progress: %d article fetches replayed, at %s",
+                          report.observations["article"], observation.at.isoformat())  # fmt: skip
         held = observation.url in stored
         if held:
             scratch = scratch or _scratch_archive()

@@ -81,3 +81,61 @@ def test_junk_never_raises(tmp_path: Path, junk: bytes) -> None:
     assert isinstance(list(index_file(path)), list)
     path.write_bytes(b"WARC/1.1\r\n" + junk)
     assert isinstance(list(index_file(path)), list)
+
+
+def test_another_tools_raw_chunked_gzip_capture_imports_like_a_fetch(tmp_path: Path) -> None:
+    """Heritrix and Browsertrix keep the bytes as sent: chunked, gzip-encoded, WARC/1.0, no
+    warcinfo. Reading them gives the page a fetch would have parsed, at the record's time."""
+    import gzip
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from archiver.config import resolve_db_url
+    from archiver.db.engine import open_archive
+    from archiver.prepare import prepare_page
+    from archiver.reparse import reparse
+    from tests.archive_reader import query
+    from tests.conftest import SEED_FIXTURE
+
+    html = (SEED_FIXTURE / "page.html").read_bytes()
+    url = ("https://grandfleet.info/european-region/russia-says-negotiations-with-nato-on-new-"
+           "security-treaty-to-begin-in-january/")  # fmt: skip
+    encoded = gzip.compress(html)
+    chunked = (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(encoded[i : i + 4096]), encoded[i : i + 4096])
+            for i in range(0, len(encoded), 4096)
+        )
+        + b"0\r\n\r\n"
+    )
+    path = tmp_path / "heritrix.warc.gz"
+    with open(path, "wb") as output:
+        writer = WARCWriter(output, gzip=True, warc_version="1.0")
+        headers = StatusAndHeaders("200 OK", [
+            ("Content-Type", "text/html; charset=UTF-8"), ("Content-Encoding", "gzip"),
+            ("Transfer-Encoding", "chunked"),
+        ], protocol="HTTP/1.1")  # fmt: skip
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=BytesIO(chunked), length=len(chunked), http_headers=headers,
+            warc_headers_dict={"WARC-Date": "2021-12-24T03:00:00Z"},
+        ))  # fmt: skip
+    db = str(tmp_path / "archive.sqlite3")
+    engine = open_archive(resolve_db_url(db))
+    report = reparse(engine, [path], command="import-warc", source="import")
+    engine.dispose()
+    assert report.ok and report.articles_rebuilt == 1
+    fetched_at = datetime(2021, 12, 24, 3, tzinfo=UTC)
+    expected = prepare_page(html.decode("utf-8"), url, fetched_at)
+    assert expected is not None and len(expected.comments) == 34
+    stored = query(db, "SELECT external_id, depth, position, author, body_text, votes "
+                       "FROM comments ORDER BY position")  # fmt: skip
+    assert stored == [
+        {"external_id": c.key, "depth": c.depth, "position": c.position, "author": c.author,
+         "body_text": c.body_text, "votes": c.votes}
+        for c in expected.comments
+    ]  # fmt: skip
+    article = query(db, "SELECT title, first_seen_at FROM articles")[0]
+    assert article["title"] == expected.title
+    assert article["first_seen_at"].startswith("2021-12-24 03:00:00")
