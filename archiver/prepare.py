@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from scrapy.http import HtmlResponse, Response, TextResponse
 
@@ -125,3 +126,21 @@ def prepare_page(html: str, url: str, fetched_at: datetime) -> ArticleItem | Non
     fill_dates(item)
     build_thread(item.comments)
     return item
+
+
+def rest_comments_url(item: ArticleItem, page: int) -> str | None:
+    """Page `page` of the article's comments in the WordPress REST API its page links to
+    (None: no API, no post id, or an API on another site)."""
+    if not item.rest_api or item.wp_post_id is None:
+        return None
+    query = urlencode({"post": item.wp_post_id, "per_page": 100, "page": page,
+                       "orderby": "id", "order": "asc"})  # fmt: skip
+    root = item.rest_api
+    # Pretty permalinks give /wp-json/; plain ones ?rest_route=/.
+    if "rest_route=" in root:
+        url = root.split("?", 1)[0] + "?rest_route=/wp/v2/comments&" + query
+    else:
+        url = urljoin(root if root.endswith("/") else root + "/", "wp/v2/comments?" + query)
+    if urlsplit(url).netloc != urlsplit(item.fetched_url).netloc:
+        return None  # an off-site API is not this site's word
+    return url

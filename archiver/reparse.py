@@ -31,7 +31,13 @@ from archiver.db.store import ArchiveStore
 from archiver.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.extraction import PageExtract
 from archiver.items import ArticleItem, NotModifiedItem, Visit
-from archiver.prepare import NotHTML, article_item, extract_response, fill_dates
+from archiver.prepare import (
+    NotHTML,
+    article_item,
+    extract_response,
+    fill_dates,
+    rest_comments_url,
+)
 from archiver.revisit import RevisitPolicy
 from archiver.threads import build_thread
 from archiver.urls import canonical_url, is_comment_page, site_domain
@@ -136,9 +142,21 @@ class Replay:
                 continue
             following.update(thread.add(extract))
         item = thread.merged()
+        self._rest_answers(capture, item)
         fill_dates(item)
         build_thread(item.comments)
         return item
+
+    def _rest_answers(self, capture: IndexedCapture, item: ArticleItem) -> None:
+        """The REST comment pages the crawl fetched after the thread: part of the article's
+        captures (the cross-check they fed only logged; it is not repeated)."""
+        page = 1
+        while (url := rest_comments_url(item, page)) is not None:
+            answer = self._fetched_after(capture, url=url)
+            if answer is None:
+                return
+            item.captures.append(_key(answer))
+            page += 1
 
     def _visit(self, capture: IndexedCapture) -> Visit | None:
         """The site crawl's visit as the spider made it: the listed URL with the lastmod its

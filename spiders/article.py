@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -24,7 +24,7 @@ from archiver.items import (
     Visit,
 )
 from archiver.middlewares import first_url
-from archiver.prepare import NotHTML, article_item, extract_response
+from archiver.prepare import NotHTML, article_item, extract_response, rest_comments_url
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
@@ -226,16 +226,9 @@ class ArticleSpider(scrapy.Spider):
             and any(c.kind == "comment" for c in item.comments)
         ):
             return None
-        query = urlencode({"post": item.wp_post_id, "per_page": 100, "page": page,
-                           "orderby": "id", "order": "asc"})  # fmt: skip
-        root = item.rest_api
-        # Pretty permalinks give /wp-json/; plain ones ?rest_route=/.
-        if "rest_route=" in root:
-            url = root.split("?", 1)[0] + "?rest_route=/wp/v2/comments&" + query
-        else:
-            url = urljoin(root if root.endswith("/") else root + "/", "wp/v2/comments?" + query)
-        if urlsplit(url).netloc != urlsplit(item.fetched_url).netloc:
-            return None  # an off-site API is not this site's word
+        url = rest_comments_url(item, page)
+        if url is None:
+            return None
         return scrapy.Request(
             url,
             callback=self.parse_rest,

@@ -152,6 +152,10 @@ def test_reparse_into_an_empty_archive_gives_the_rows_the_crawls_made(
     assert {s["last_status"] for s in state} >= {200, 304}
     assert all(s["etag"] for s in state) and any(s["page_validators"] for s in state)
     assert rows(rebuilt) == expected  # times and history included
+    captures = "SELECT c.url, c.fetched_at, c.status, c.record_type, c.warc_file, c.warc_offset, "\
+               "a.url AS article FROM captures c LEFT JOIN articles a ON a.id = c.article_id "\
+               "ORDER BY c.warc_file, c.warc_offset"  # fmt: skip
+    assert query(rebuilt, captures) == query(crawled[1], captures)  # the index comes back too
     # Twice: nothing changes the second time.
     again = run_archiver("reparse", "--db", rebuilt, home=tmp_path)
     assert again.returncode == 0, again.stderr
