@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.orm import aliased
 
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CommentHistory
+from archiver.db.store import article_change, comment_change
 from archiver.items import ArticleItem
 
 ARTICLES = Base.metadata.tables["articles"]
@@ -60,30 +61,18 @@ def reconcile_article(
             report.fields.update(_described("articles", stored._mapping, changes))
             connection.execute(update(ARTICLES).where(ARTICLES.c.id == stored.id).values(changes))
             if changes.keys() & {"title", "body_text", "modified_at"}:
-                connection.execute(
-                    insert(ArticleHistory).values(
-                        article_id=stored.id,
-                        crawl_run_id=run_id,
-                        observed_at=observed_at,
-                        source=source,
-                        title_before=stored.title,
-                        title=rebuilt.title,
-                        body_text_before=stored.body_text,
-                        body_text=rebuilt.body_text,
-                        modified_at_before=stored.modified_at,
-                        modified_at=rebuilt.modified_at,
-                    )
-                )
+                history = article_change(stored.id, stored, rebuilt, run_id, observed_at, source)
+                connection.execute(insert(ArticleHistory).values(history))
         comments = _comments(connection, stored.id)
-        ids = {key: row["id"] for key, row in comments.items()}
+        ids = {key: row.id for key, row in comments.items()}
         report.comments_not_refound += len(comments.keys() - rebuilt_comments.keys())
         new = [row for key, row in rebuilt_comments.items() if key not in comments]
-        for row in sorted(new, key=lambda r: r["depth"]):
-            values = {name: row[name] for name in COMMENT_FIELDS}
+        for row in sorted(new, key=lambda r: r.depth):
+            values = {name: row._mapping[name] for name in COMMENT_FIELDS}
             values.update(
-                article_id=stored.id, parent_id=ids.get(row["parent_key"]), first_run_id=run_id
+                article_id=stored.id, parent_id=ids.get(row.parent_key), first_run_id=run_id
             )
-            ids[row["external_id"]] = connection.execute(
+            ids[row.external_id] = connection.execute(
                 insert(COMMENTS).values(values).returning(COMMENTS.c.id)
             ).scalar_one()
             report.comments_new += 1
@@ -91,34 +80,20 @@ def reconcile_article(
             if key not in comments:
                 continue
             before = comments[key]
-            changes = _changes(before, row, [*COMMENT_FIELDS, "parent_key"])
+            changes = _changes(before._mapping, row._mapping, [*COMMENT_FIELDS, "parent_key"])
             if not changes:
                 continue
             report.comments_changed += 1
-            report.fields.update(_described("comments", before, changes))
+            report.fields.update(_described("comments", before._mapping, changes))
+            kinds = ["votes"] if "votes" in changes else []
+            if changes.keys() & {"body_text", "body_html"}:
+                kinds.append("body")
             if "parent_key" in changes:
                 changes["parent_id"] = ids.get(changes.pop("parent_key"))
-            connection.execute(
-                update(COMMENTS).where(COMMENTS.c.id == before["id"]).values(changes)
-            )
-            kinds = [k for k in ("votes", "body") if k in changes or f"{k}_text" in changes]
+            connection.execute(update(COMMENTS).where(COMMENTS.c.id == before.id).values(changes))
             if kinds:
-                body_changed = "body" in kinds
-                connection.execute(
-                    insert(CommentHistory).values(
-                        comment_id=before["id"],
-                        crawl_run_id=run_id,
-                        observed_at=observed_at,
-                        source=source,
-                        change="+".join(kinds),
-                        votes_before=before["votes"],
-                        votes=row["votes"],
-                        body_text_before=before["body_text"] if body_changed else None,
-                        body_text=row["body_text"] if body_changed else None,
-                        body_html_before=before["body_html"] if body_changed else None,
-                        body_html=row["body_html"] if body_changed else None,
-                    )
-                )
+                history = comment_change(before, row, kinds, run_id, observed_at, source)
+                connection.execute(insert(CommentHistory).values(history))
 
 
 def link_captures(engine: Engine, items: Iterable[ArticleItem]) -> None:
@@ -134,14 +109,15 @@ def link_captures(engine: Engine, items: Iterable[ArticleItem]) -> None:
                 )
 
 
-def _comments(connection: Any, article_id: int) -> dict[str, dict[str, Any]]:
+def _comments(connection: Any, article_id: int) -> dict[str, Row]:
+    """An article's comments by site id, each with its parent's site id (`parent_key`)."""
     parent = aliased(Comment)
     rows = connection.execute(
         select(COMMENTS, parent.external_id.label("parent_key"))
         .outerjoin(parent, parent.id == COMMENTS.c.parent_id)
         .where(COMMENTS.c.article_id == article_id)
     )
-    return {row.external_id: dict(row._mapping) for row in rows}
+    return {row.external_id: row for row in rows}
 
 
 def _described(table: str, before: Any, changes: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -251,16 +252,7 @@ class ArchiveStore:
             ):
                 session.add(
                     ArticleHistory(
-                        article_id=article.id,
-                        crawl_run_id=run_id,
-                        observed_at=observed,
-                        source=self.source,
-                        title_before=article.title,
-                        title=item.title,
-                        body_text_before=article.body_text,
-                        body_text=item.body_text,
-                        modified_at_before=article.modified_at,
-                        modified_at=item.modified_at,
+                        **article_change(article.id, article, item, run_id, observed, self.source)
                     )
                 )
                 result.article_changed = True
@@ -428,23 +420,49 @@ class ThreadWriter:
         return values
 
     def _history(self, row: Row, changes: list[str], new: CommentItem | None = None) -> None:
-        # Bodies only when the body changed: a vote change must not copy the text four times.
-        body_changed = new is not None and "body" in changes
         self.history.append(
-            {
-                "comment_id": row.id,
-                "crawl_run_id": self.run_id,
-                "observed_at": self.observed,
-                "source": self.source,
-                "change": "+".join(changes),
-                "votes_before": row.votes,
-                "votes": new.votes if new else row.votes,
-                "body_text_before": row.body_text if body_changed else None,
-                "body_text": new.body_text if new and body_changed else None,
-                "body_html_before": row.body_html if body_changed else None,
-                "body_html": new.body_html if new and body_changed else None,
-            }
+            comment_change(row, new or row, changes, self.run_id, self.observed, self.source)
         )
+
+
+def comment_change(
+    before: Any, after: Any, changes: list[str], run_id: int | None, observed: datetime, source: str
+) -> dict[str, Any]:
+    """A comment_history row: `before`/`after` have votes, body_text and body_html (a stored
+    row, an item, a rebuilt row). Bodies only when the body changed: a vote change must not
+    copy the text four times."""
+    body_changed = "body" in changes
+    return {
+        "comment_id": before.id,
+        "crawl_run_id": run_id,
+        "observed_at": observed,
+        "source": source,
+        "change": "+".join(changes),
+        "votes_before": before.votes,
+        "votes": after.votes,
+        "body_text_before": before.body_text if body_changed else None,
+        "body_text": after.body_text if body_changed else None,
+        "body_html_before": before.body_html if body_changed else None,
+        "body_html": after.body_html if body_changed else None,
+    }
+
+
+def article_change(
+    article_id: int, before: Any, after: Any, run_id: int | None, observed: datetime, source: str
+) -> dict[str, Any]:
+    """An article_history row: `before`/`after` have title, body_text and modified_at."""
+    return {
+        "article_id": article_id,
+        "crawl_run_id": run_id,
+        "observed_at": observed,
+        "source": source,
+        "title_before": before.title,
+        "title": after.title,
+        "body_text_before": before.body_text,
+        "body_text": after.body_text,
+        "modified_at_before": before.modified_at,
+        "modified_at": after.modified_at,
+    }
 
 
 COMMENTS = Base.metadata.tables["comments"]
