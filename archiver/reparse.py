@@ -90,8 +90,11 @@ class Replay:
         self.captures = captures
         self.originals = originals
         self.by_url: dict[tuple[str, str], list[IndexedCapture]] = defaultdict(list)
+        self.listings_of: dict[str, list[IndexedCapture]] = defaultdict(list)  # XML, by crawl
         for capture in captures:
             self.by_url[(capture.group, capture.url)].append(capture)
+            if capture.status == 200 and "xml" in (capture.record.content_type or ""):
+                self.listings_of[capture.group].append(capture)
         self.pages_parsed = 0
         self.problems: list[str] = []
         self.listings: dict[str, dict[str, datetime | None]] = {}  # by group
@@ -176,11 +179,7 @@ class Replay:
     def _listed(self, group: str) -> dict[str, datetime | None]:
         """What the crawl's sitemaps and feeds listed, merged as its plan merged them."""
         listed: list[Listed] = []
-        for capture in self.captures:
-            if capture.group != group or capture.status != 200:
-                continue
-            if "xml" not in (capture.record.content_type or ""):
-                continue
+        for capture in self.listings_of.get(group, []):
             parts = urlsplit(capture.url)
             site_url = f"{parts.scheme}://{parts.netloc}/"
             try:
