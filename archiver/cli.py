@@ -208,7 +208,8 @@ def crawl(
 def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
     """Rebuild articles and comments from the archive's WARC files, with no network access.
 
-    Every page a crawl fetched is kept in WARC files (warc/ beside a SQLite archive). This
+    Every page a crawl fetched is kept in WARC files (data/warc/ for the default archive,
+    warc-NAME/ beside NAME.sqlite3). This
     reads them again with the current extractors, through the same date and thread steps,
     observation by observation at the times the pages were fetched: an article the archive
     lacks is rebuilt as the crawls stored it; one it holds is compared, and what differs is

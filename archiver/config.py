@@ -35,11 +35,13 @@ def describe_db(url: URL) -> str:
 
 
 def warc_dir(db_url: URL) -> Path:
-    """Where the raw pages go: `warc/` beside a SQLite archive (`data/warc/` by default), else
-    under the data home; `$ARCHIVER_WARC_DIR` overrides both."""
+    """Where an archive's raw pages go: `warc/` beside the default SQLite archive
+    (`data/warc/`), `warc-<name>/` beside any other (two archives in one folder never share
+    their pages), else `<data home>/warc`; `$ARCHIVER_WARC_DIR` overrides all."""
     if os.environ.get("ARCHIVER_WARC_DIR"):
         return Path(os.environ["ARCHIVER_WARC_DIR"]).expanduser().resolve()
     database = db_url.database
     if db_url.get_backend_name() == "sqlite" and database and database != ":memory:":
-        return Path(database).resolve().parent / "warc"
+        path = Path(database).resolve()
+        return path.parent / ("warc" if path.name == DEFAULT_DB_NAME else f"warc-{path.stem}")
     return data_home() / "warc"

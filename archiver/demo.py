@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,7 +12,7 @@ from types import TracebackType
 from typing import Self
 
 from archiver.api import RunResult, crawl
-from archiver.config import data_home
+from archiver.config import data_home, resolve_db_url, warc_dir
 
 DEMO_DB_NAME = "demo.sqlite3"
 DEMO_ARTICLES = 36  # generated ones, beside the seed article
@@ -104,6 +105,7 @@ def run_demo() -> RunResult:
     db_path = demo_db_path()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(warc_dir(resolve_db_url(str(db_path))), ignore_errors=True)  # its raw pages
     state = generate(DEMO_ARTICLES, (0, 40), seed=2021, comments_per_page=10, markups=MARKUPS)
     with GeneratedSite(state, extra={DEMO_ARTICLE_PATH: demo_page()}) as site:
         # A loopback site we serve ourselves needs no politeness delay.

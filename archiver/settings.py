@@ -91,5 +91,5 @@ ARCHIVER_REST_CROSSCHECK = True
 
 # The raw page archive: every response as WARC records (request + response, gzip per record).
 ARCHIVER_WARC = True
-ARCHIVER_WARC_DIR = None  # None: warc/ beside a SQLite archive, else <data home>/warc
+ARCHIVER_WARC_DIR = None  # None: archiver.config.warc_dir (warc/ beside archive.sqlite3, …)
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000  # bytes per file before the next one is started

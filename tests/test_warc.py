@@ -139,7 +139,7 @@ def test_reparse_into_an_empty_archive_gives_the_rows_the_crawls_made(
     crawled, tmp_path: Path
 ) -> None:
     home, _, expected = crawled
-    rebuilt = str(tmp_path / "rebuilt.sqlite3")
+    rebuilt = str(tmp_path / "archive.sqlite3")  # its WARC directory: warc/ beside it
     (tmp_path / "warc").symlink_to(home / "warc")
     result = run_archiver("reparse", "--db", rebuilt, home=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -280,7 +280,7 @@ def test_import_warc_reads_a_wget_warc_into_the_rows_a_scrape_makes(tmp_path: Pa
     comments = query(imported, "SELECT first_seen_at FROM comments")
     assert comments and all(c["first_seen_at"] is not None for c in comments)
     # The file is kept in the archive's WARC directory; importing it again changes nothing.
-    assert (tmp_path / "warc" / "import-site.warc.gz").is_file()
+    assert (tmp_path / "warc-imported" / "import-site.warc.gz").is_file()  # beside imported.sqlite3
     again = run_archiver("import-warc", str(warc), "--db", imported, home=tmp_path)
     assert again.returncode == 0 and "6 compared, 0 changed" in again.stdout
     assert stored_threads(imported) == expected_threads(state)
@@ -335,7 +335,7 @@ def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the
 def test_reparse_site_and_since_narrow_what_is_rebuilt(crawled, tmp_path: Path) -> None:
     home, _, expected = crawled
     (tmp_path / "warc").symlink_to(home / "warc")
-    db = str(tmp_path / "narrow.sqlite3")
+    db = str(tmp_path / "archive.sqlite3")
     other = run_archiver("reparse", "--site", "example.invalid", "--db", db, home=tmp_path)
     assert other.returncode == 0 and "0 rebuilt" in other.stdout
     later = run_archiver("reparse", "--since", "2099-01-01", "--db", db, home=tmp_path)
@@ -355,7 +355,7 @@ def test_reparse_waits_for_no_crawl_it_exits_75_while_one_holds_the_site(
 
     home, _, expected = crawled
     (tmp_path / "warc").symlink_to(home / "warc")
-    db = str(tmp_path / "locked.sqlite3")
+    db = str(tmp_path / "archive.sqlite3")
     engine = open_archive(resolve_db_url(db))
     domain = expected["articles"][0]["url"].split("/")[2]
     with crawl_lock(engine, [domain]):

@@ -139,3 +139,15 @@ def test_another_tools_raw_chunked_gzip_capture_imports_like_a_fetch(tmp_path: P
     article = query(db, "SELECT title, first_seen_at FROM articles")[0]
     assert article["title"] == expected.title
     assert article["first_seen_at"].startswith("2021-12-24 03:00:00")
+
+
+def test_each_archive_keeps_its_raw_pages_apart(tmp_path: Path, monkeypatch) -> None:
+    from archiver.config import resolve_db_url, warc_dir
+
+    monkeypatch.delenv("ARCHIVER_WARC_DIR", raising=False)
+    assert warc_dir(resolve_db_url(str(tmp_path / "archive.sqlite3"))) == tmp_path / "warc"
+    assert warc_dir(resolve_db_url(str(tmp_path / "gf.sqlite3"))) == tmp_path / "warc-gf"
+    monkeypatch.setenv("ARCHIVER_HOME", str(tmp_path / "home"))
+    assert warc_dir(resolve_db_url("postgresql://127.0.0.1/archive")) == tmp_path / "home" / "warc"
+    monkeypatch.setenv("ARCHIVER_WARC_DIR", str(tmp_path / "raw"))
+    assert warc_dir(resolve_db_url(str(tmp_path / "gf.sqlite3"))) == tmp_path / "raw"

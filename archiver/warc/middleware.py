@@ -43,8 +43,8 @@ ARCHIVED = (
 
 
 class WarcMiddleware:
-    """Settings: ARCHIVER_WARC (on by default), ARCHIVER_WARC_DIR (default: `warc/` beside a
-    SQLite archive, else the data home's), ARCHIVER_WARC_MAX_SIZE (bytes per file)."""
+    """Settings: ARCHIVER_WARC (on by default), ARCHIVER_WARC_DIR (default: the archive's own,
+    `archiver.config.warc_dir`), ARCHIVER_WARC_MAX_SIZE (bytes per file)."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
