@@ -26,11 +26,11 @@ from sqlalchemy.pool import StaticPool
 from archiver import clock
 from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base
-from archiver.db.reconcile import ReconcileReport, link_captures, reconcile_article
+from archiver.db.reconcile import ReconcileReport, reconcile_article
 from archiver.db.store import ArchiveStore
 from archiver.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.extraction import PageExtract
-from archiver.items import ArticleItem, NotModifiedItem, Visit
+from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, Visit
 from archiver.prepare import (
     NotHTML,
     article_item,
@@ -287,8 +287,8 @@ def _replay_and_reconcile(
     with engine.connect() as connection:
         stored = set(connection.scalars(select(Article.url)))
     scratch: Engine | None = None
-    compared: set[str] = set()
-    items: list[ArticleItem] = []
+    # Held articles, with their pages' WARC records (store_article linked the others' already).
+    compared: dict[str, list[CaptureKey]] = defaultdict(list)
     last_line = time.monotonic()
     for observation in observations:
         report.observations[observation.kind] += 1
@@ -302,14 +302,17 @@ def _replay_and_reconcile(
         target = ArchiveStore(scratch) if held and scratch is not None else live
         _apply(target, observation, None if held else run_id)
         if observation.item is not None:
-            (compared if held else report.rebuilt).add(observation.url)
-            items.append(observation.item)
+            if held:
+                compared[observation.url].extend(observation.item.captures)
+            else:
+                report.rebuilt.add(observation.url)
             observation.item.comments = []  # stored: the thread is not needed any more
     reparsed_at = clock.now()
-    for url in sorted(compared):
+    for url, captures in sorted(compared.items()):
         assert scratch is not None
-        reconcile_article(scratch, engine, url, run_id, reparsed_at, report.changes, source)
-    link_captures(engine, items)
+        reconcile_article(
+            scratch, engine, url, run_id, reparsed_at, report.changes, source, captures
+        )
     report.articles_compared = len(compared)
     if scratch is not None:
         scratch.dispose()

@@ -4,7 +4,6 @@ comments, and history rows with source `reparse` for what a re-parse changed."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,13 +11,12 @@ from typing import Any
 from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.orm import aliased
 
-from archiver.db.models import Article, ArticleHistory, Base, Comment, CommentHistory
-from archiver.db.store import article_change, comment_change
-from archiver.items import ArticleItem
+from archiver.db.models import ArticleHistory, Base, Comment, CommentHistory
+from archiver.db.store import article_change, comment_change, link_captures
+from archiver.items import CaptureKey
 
 ARTICLES = Base.metadata.tables["articles"]
 COMMENTS = Base.metadata.tables["comments"]
-CAPTURES = Base.metadata.tables["captures"]
 # What a rebuild may change. Ids, the site and the first run are the archive's own.
 ARTICLE_FIELDS = [c.name for c in ARTICLES.c if c.name not in ("id", "site_id", "first_run_id")]
 COMMENT_FIELDS = [
@@ -47,9 +45,11 @@ def reconcile_article(
     observed_at: datetime,
     report: ReconcileReport,
     source: str = "reparse",
+    captures: list[CaptureKey] | None = None,
 ) -> None:
     """Make the archive's copy of `url` what the rebuild in `scratch` says, with history rows
-    of `source` for the title, body, modified date and votes it changes."""
+    of `source` for the title, body, modified date and votes it changes; point the rebuild's
+    `captures` (its pages' WARC records) at the archive's article."""
     with scratch.connect() as connection:
         rebuilt = connection.execute(select(ARTICLES).where(ARTICLES.c.url == url)).one()
         rebuilt_comments = _comments(connection, rebuilt.id)
@@ -63,6 +63,7 @@ def reconcile_article(
             if changes.keys() & {"title", "body_text", "modified_at"}:
                 history = article_change(stored.id, stored, rebuilt, run_id, observed_at, source)
                 connection.execute(insert(ArticleHistory).values(history))
+        link_captures(connection, captures or [], stored.id)
         comments = _comments(connection, stored.id)
         ids = {key: row.id for key, row in comments.items()}
         report.comments_not_refound += len(comments.keys() - rebuilt_comments.keys())
@@ -94,19 +95,6 @@ def reconcile_article(
             if kinds:
                 history = comment_change(before, row, kinds, run_id, observed_at, source)
                 connection.execute(insert(CommentHistory).values(history))
-
-
-def link_captures(engine: Engine, items: Iterable[ArticleItem]) -> None:
-    """Point the `captures` rows of each item's pages at the article stored under its URL."""
-    with engine.begin() as connection:
-        for item in items:
-            article_id = connection.scalar(select(Article.id).where(Article.url == item.url))
-            for name, offset in item.captures:
-                connection.execute(
-                    update(CAPTURES)
-                    .where(CAPTURES.c.warc_file == name, CAPTURES.c.warc_offset == offset)
-                    .values(article_id=article_id)
-                )
 
 
 def _comments(connection: Any, article_id: int) -> dict[str, Row]:

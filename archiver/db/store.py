@@ -173,7 +173,7 @@ class ArchiveStore:
             site = self._site(session, item.domain, item.timezone)
             article, result = self._article(session, site, item, run_id)
             ThreadWriter(session, article, item, run_id, self.source, result).write()
-            _link_captures(session, item.captures, article.id)
+            link_captures(session, item.captures, article.id)
             if item.visit is not None and policy is not None:
                 record_visit(
                     session,
@@ -491,10 +491,10 @@ def _indexed(connection: Connection, keys: set[CaptureKey]) -> set[CaptureKey]:
     return {(row.warc_file, row.warc_offset) for row in found} & keys
 
 
-def _link_captures(session: Session, keys: list[CaptureKey], article_id: int) -> None:
+def link_captures(executor: Session | Connection, keys: list[CaptureKey], article_id: int) -> None:
     """The stored article's pages: their `captures` rows point at it."""
     for name, offset in keys:
-        session.execute(
+        executor.execute(
             update(CAPTURES)
             .where(CAPTURES.c.warc_file == name, CAPTURES.c.warc_offset == offset)
             .values(article_id=article_id)
