@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -177,21 +177,8 @@ def reparse(
 
     `site` (a domain) and `since` (fetched at or after) narrow it to some articles.
     """
-    db_url = resolve_db_url(db)
-    engine = open_archive(db_url)
-    directory = warc_dir(db_url)
     arguments: dict[str, Any] = {"site": site, "since": since.isoformat() if since else None}
-    try:
-        return rebuild(
-            engine,
-            warc_files(directory),
-            site=site,
-            since=since,
-            arguments=arguments,
-            index_in=directory,
-        )
-    finally:
-        engine.dispose()
+    return _rebuild(db, warc_files, site=site, since=since, arguments=arguments)
 
 
 def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> ReparseReport:
@@ -205,24 +192,28 @@ def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> Repars
             raise ValueError(f"{path} is not a file")
         if not path.name.endswith(WARC_SUFFIXES):
             raise ValueError(f"{path} is not a .warc or .warc.gz file")
+
+    def kept_in(directory: Path) -> list[Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        kept = []
+        for path in paths:
+            target = path if path.parent == directory else directory / f"import-{path.name}"
+            if target != path:
+                shutil.copyfile(path, target)
+            kept.append(target)
+        return kept
+
+    arguments = {"files": [str(p) for p in paths]}
+    return _rebuild(db, kept_in, command="import-warc", arguments=arguments, source="import")
+
+
+def _rebuild(db: str | None, files: Callable[[Path], list[Path]], **options: Any) -> ReparseReport:
+    """`archiver.reparse.reparse` on the archive `db` and the WARC files `files(directory)`
+    gives for its WARC directory (whose files are indexed in `captures`)."""
     db_url = resolve_db_url(db)
     engine = open_archive(db_url)
     directory = warc_dir(db_url)
-    directory.mkdir(parents=True, exist_ok=True)
-    kept = []
-    for path in paths:
-        target = path if path.parent == directory else directory / f"import-{path.name}"
-        if target != path:
-            shutil.copyfile(path, target)
-        kept.append(target)
     try:
-        return rebuild(
-            engine,
-            kept,
-            command="import-warc",
-            arguments={"files": [str(p) for p in paths]},
-            index_in=directory,
-            source="import",
-        )
+        return rebuild(engine, files(directory), index_in=directory, **options)
     finally:
         engine.dispose()
