@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -328,15 +330,21 @@ SITE_OPTION = click.option("--site", metavar="DOMAIN", help="Only this site, e.g
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-def reading_engine(db: str | None) -> Engine:
-    """The archive for a reading command: it must exist and be current; nothing is written."""
+@contextmanager
+def reading_archive(db: str | None) -> Iterator[Engine]:
+    """The archive for a reading command, disposed of afterwards: it must exist and be
+    current; nothing is written."""
     from archiver.config import resolve_db_url
     from archiver.db.engine import read_archive
 
     try:
-        return read_archive(resolve_db_url(db))
+        engine = read_archive(resolve_db_url(db))
     except ArchiveUnavailable as error:
         fail(str(error))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @main.command()
@@ -359,13 +367,11 @@ def thread(article: str, db: str | None, as_json: bool, deleted: bool) -> None:
     from archiver.db.thread import ArticleNotFound, find_article, load_thread
     from archiver.display import print_thread
 
-    engine = reading_engine(db)
-    try:
-        tree = load_thread(engine, find_article(engine, article), include_deleted=deleted)
-    except ArticleNotFound as error:
-        fail(str(error))
-    finally:
-        engine.dispose()
+    with reading_archive(db) as engine:
+        try:
+            tree = load_thread(engine, find_article(engine, article), include_deleted=deleted)
+        except ArticleNotFound as error:
+            fail(str(error))
     if as_json:
         echo_json(tree.as_dict())
     else:
@@ -411,8 +417,7 @@ def search(
     from archiver.db.search import search as search_archive
     from archiver.display import MATCH_MARKS, print_hits
 
-    engine = reading_engine(db)
-    try:
+    with reading_archive(db) as engine:
         hits = search_archive(
             engine,
             text,
@@ -422,8 +427,6 @@ def search(
             limit=limit,
             marks=("[", "]") if as_json else MATCH_MARKS,
         )
-    finally:
-        engine.dispose()
     if as_json:
         echo_json([asdict(hit) for hit in hits])
     else:
@@ -482,16 +485,14 @@ def export(
     from archiver.export import export as export_dataset
 
     chosen = fmt or _format_from_suffix(output)
-    engine = reading_engine(db)
     filters = Filters(since=since.date() if since else None, site=site, up_to_run=up_to_run)
-    try:
-        count = export_dataset(engine, dataset, chosen, output, filters=filters, bom=bom)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    except (ExportUnavailable, OSError) as error:
-        fail(str(error))
-    finally:
-        engine.dispose()
+    with reading_archive(db) as engine:
+        try:
+            count = export_dataset(engine, dataset, chosen, output, filters=filters, bom=bom)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        except (ExportUnavailable, OSError) as error:
+            fail(str(error))
     if output != "-":
         click.echo(f"{count} {dataset} rows written to {output} ({chosen})", err=True)
 
@@ -525,11 +526,8 @@ def stats(site: str | None, days: int, top: int, db: str | None, as_json: bool) 
     from archiver.db.stats import archive_stats
     from archiver.display import print_stats
 
-    engine = reading_engine(db)
-    try:
+    with reading_archive(db) as engine:
         figures = archive_stats(engine, site=site, days=days, top=top)
-    finally:
-        engine.dispose()
     if as_json:
         echo_json(figures.as_dict())
     else:
@@ -559,7 +557,8 @@ def serve(db: str | None, host: str, port: int) -> None:
     url = resolve_db_url(db)
     if url.get_backend_name() != "sqlite":
         raise click.UsageError("Datasette reads SQLite archives: export from PostgreSQL instead")
-    reading_engine(db).dispose()  # exists and is current
+    with reading_archive(db):  # exists and is current
+        pass
     try:
         sys.exit(serve_archive(Path(str(url.database)), host=host, port=port))
     except ServeUnavailable as error:
