@@ -97,7 +97,7 @@ class Replay:
                 self.listings_of[capture.group].append(capture)
         self.pages_parsed = 0
         self.problems: list[str] = []
-        self.listings: dict[str, dict[str, datetime | None]] = {}  # by group
+        self.lastmods: dict[str, dict[str, datetime | None]] = {}  # listed URL → lastmod, by crawl
 
     def observations(self, wanted: Callable[[IndexedCapture], bool]) -> Iterable[Observation]:
         for capture in self.captures:
@@ -166,11 +166,11 @@ class Replay:
         listings gave, the status and the validators of the answer (None: not a site crawl)."""
         if capture.spider != SITE_SPIDER:
             return None
-        if capture.group not in self.listings:
-            self.listings[capture.group] = self._listed(capture.group)
+        if capture.group not in self.lastmods:
+            self.lastmods[capture.group] = self._listed(capture.group)
         return Visit(
             listed_url=capture.url,
-            listed_lastmod=self.listings[capture.group].get(capture.url),
+            listed_lastmod=self.lastmods[capture.group].get(capture.url),
             status=capture.status,
             etag=dict(capture.validators).get("etag"),
             last_modified=dict(capture.validators).get("last_modified"),
