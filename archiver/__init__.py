@@ -5,4 +5,4 @@ The Python API is the product; the `archiver` command is a thin layer over it (s
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -19,14 +19,14 @@ from archiver.config import describe_db, resolve_db_url, warc_dir
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
-from archiver.db.queries import ArticleSummary, article_summaries
 from archiver.db.store import ArchiveStore
-from archiver.reparse import ReparseReport
-from archiver.reparse import reparse as rebuild
-from archiver.urls import site_domain
+from archiver.parse.urls import site_domain
+from archiver.read.queries import ArticleSummary, article_summaries
+from archiver.spiders.article import ArticleSpider, validate_article_url
+from archiver.spiders.site import SiteSpider, validate_site_url
 from archiver.warc.reader import WARC_SUFFIXES, warc_files
-from spiders.article import ArticleSpider, validate_article_url
-from spiders.site import SiteSpider, validate_site_url
+from archiver.warc.reparse import ReparseReport
+from archiver.warc.reparse import reparse as rebuild
 
 
 @dataclass
@@ -208,7 +208,7 @@ def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> Repars
 
 
 def _rebuild(db: str | None, files: Callable[[Path], list[Path]], **options: Any) -> ReparseReport:
-    """`archiver.reparse.reparse` on the archive `db` and the WARC files `files(directory)`
+    """`archiver.warc.reparse.reparse` on the archive `db` and the WARC files `files(directory)`
     gives for its WARC directory (whose files are indexed in `captures`)."""
     db_url = resolve_db_url(db)
     engine = open_archive(db_url)

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import threading
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from archiver.api import RunResult, crawl
 from archiver.config import data_home, resolve_db_url, warc_dir
@@ -17,75 +12,6 @@ from archiver.config import data_home, resolve_db_url, warc_dir
 DEMO_DB_NAME = "demo.sqlite3"
 DEMO_ARTICLES = 36  # generated ones, beside the seed article
 DEMO_ARTICLE_PATH = "/european-region/russia-says-negotiations-with-nato-on-new-security-treaty-to-begin-in-january/"
-ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\n"
-
-
-@dataclass(frozen=True)
-class Page:
-    body: bytes
-    status: int = 200
-    content_type: str = "text/html; charset=UTF-8"
-    # Announce more bytes than are sent, then close: a truncated response, for tests.
-    truncated: bool = False
-
-
-class LoopbackServer:
-    """A threaded HTTP server on 127.0.0.1 (ephemeral port), serving while the context lasts."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class LocalSite(LoopbackServer):
-    """Fixed pages on 127.0.0.1; 404 for the rest. Used by the demo and the tests; counts
-    requests per path."""
-
-    def __init__(self, pages: dict[str, Page]) -> None:
-        self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
-        self.requests: dict[str, int] = {}
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = self.path.split("#", 1)[0]
-                site.requests[path] = site.requests.get(path, 0) + 1
-                page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                length = len(page.body) + (1000 if page.truncated else 0)
-                self.send_header("Content-Length", str(length))
-                if page.truncated:
-                    self.send_header("Connection", "close")
-                    self.close_connection = True
-                self.end_headers()
-                self.wfile.write(page.body)
-
-            def log_message(self, *args: object) -> None:  # quiet: the crawl logs what matters
-                pass
-
-        super().__init__(Handler)
 
 
 def demo_page() -> bytes:

@@ -1,4 +1,6 @@
-"""The items our spiders yield and our pipelines keep: typed dataclasses, one per kind of page."""
+"""The items our spiders yield and our pipelines keep: typed dataclasses, one per kind of page,
+and the few records the rooms hand each other (crawl state, WARC captures, the archive's copy).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ KIND_TRACKBACK = "trackback"
 
 @dataclass
 class CommentItem:
-    """One comment as a page shows it; thread fields are filled by `archiver.threads`."""
+    """One comment as a page shows it; thread fields are filled by `archiver.parse.replytree`."""
 
     external_id: str | None
     depth: int
@@ -117,3 +119,43 @@ class GoneItem:
     status: int
     fetched_at: datetime
     visit: Visit | None = None
+
+
+# --- records the rooms hand each other -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownURL:
+    """What the last fetch of a listed URL left for the next crawl to decide with."""
+
+    url: str
+    listed_lastmod: datetime | None
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    next_due_at: datetime | None
+    page_validators: dict | None = None
+
+
+@dataclass
+class PageBefore:
+    """What the archive held for an article before this fetch (None: first fetch)."""
+
+    comment_markup: str | None
+    comment_count: int
+    comment_count_shown: int | None
+
+
+@dataclass(frozen=True)
+class CaptureRecord:
+    """Where one response went: what the `captures` table keeps of it."""
+
+    url: str
+    fetched_at: datetime  # aware UTC; the record's WARC-Date
+    status: int
+    content_type: str | None
+    record_type: str  # response | revisit
+    payload_digest: str | None
+    warc_file: str
+    warc_offset: int
+    warc_length: int

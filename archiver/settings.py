@@ -9,8 +9,8 @@ from __future__ import annotations
 from archiver import __version__
 
 BOT_NAME = "archiver"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
 
 # Say who we are; site operators can find us in their logs. ARCHIVER_CONTACT (a URL or an
 # e-mail address) is added to it so they can reach whoever runs the crawl.
@@ -34,8 +34,8 @@ RETRY_TIMES = 2
 # Retries wait first: as long as a 429/503's Retry-After asks, else 1 s, 2 s, 4 s… (capped).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "archiver.middlewares.PoliteRetryMiddleware": 550,
-    "archiver.middlewares.StayOnSiteMiddleware": 560,
+    "archiver.crawl.middlewares.PoliteRetryMiddleware": 550,
+    "archiver.crawl.middlewares.StayOnSiteMiddleware": 560,
     # Next to the downloader: what the server sent, before decompression, retries, redirects.
     "archiver.warc.middleware.WarcMiddleware": 950,
 }
@@ -63,17 +63,17 @@ LOG_LEVEL = "INFO"
 # default, 5 MB, lets a crawl whose writer is the slower side queue ~100 MB of parsed threads).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 
-EXTENSIONS = {"archiver.progress.CrawlProgress": 500}
+EXTENSIONS = {"archiver.crawl.progress.CrawlProgress": 500}
 # Progress of a crawl: "bar" on a terminal, "log" for a line every ARCHIVER_PROGRESS_INTERVAL
 # seconds, None for neither (the CLI picks bar or log; `scrapy crawl` keeps Scrapy's LogStats).
 ARCHIVER_PROGRESS = None
 ARCHIVER_PROGRESS_INTERVAL = 60.0
 
 ITEM_PIPELINES = {
-    "pipelines.dates.DateNormalizationPipeline": 300,
-    "pipelines.threads.ThreadPipeline": 400,
-    "pipelines.rest.RestCrossCheckPipeline": 500,
-    "pipelines.store.ArchiveStorePipeline": 800,
+    "archiver.pipelines.dates.DateNormalizationPipeline": 300,
+    "archiver.pipelines.replytree.ReplyTreePipeline": 400,
+    "archiver.pipelines.rest.RestCrossCheckPipeline": 500,
+    "archiver.pipelines.store.ArchiveStorePipeline": 800,
 }
 
 # --- archiver's own settings -------------------------------------------------------------

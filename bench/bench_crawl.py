@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_testsite import crawl as bare_crawl  # noqa: E402
 
+from archiver.sitegen.layout import page_count  # noqa: E402
 from archiver.sitegen.model import generate  # noqa: E402
 from archiver.sitegen.render import comment_page_path  # noqa: E402
 from archiver.sitegen.server import GeneratedSite  # noqa: E402
-from archiver.sitegen.threads import page_count  # noqa: E402
 
 UNPOLITE = [
     "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",

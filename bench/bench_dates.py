@@ -1,4 +1,4 @@
-"""Benchmark: `parse_date` vs dateparser on a realistic mix, and the cold import of archiver.dates.
+"""Benchmark: `parse_date` vs dateparser on a realistic mix, and the cold import of archiver.parse.dates.
 
 The mix (bench/data/dates_mix.txt) is 9 in 10 the site's own `2021年 12月 23日` form plus every
 long-tail form of tests/fixtures/dates/cases.tsv. Both parsers run in this process, on the same
@@ -19,9 +19,7 @@ from timing import rate  # bench/timing.py, beside this script
 
 MIX = Path(__file__).parent / "data" / "dates_mix.txt"
 NOW = datetime(2021, 12, 26, 3, 0, tzinfo=UTC)
-IMPORT_CODE = (
-    "import time; t = time.perf_counter(); import archiver.dates; print(time.perf_counter() - t)"
-)
+IMPORT_CODE = "import time; t = time.perf_counter(); import archiver.parse.dates; print(time.perf_counter() - t)"
 
 
 def cold_import_seconds(runs: int = 7) -> float:
@@ -34,8 +32,8 @@ def cold_import_seconds(runs: int = 7) -> float:
 
 
 def main() -> None:
-    import archiver.dates as dates_module
-    from archiver.dates import parse_date
+    import archiver.parse.dates as dates_module
+    from archiver.parse.dates import parse_date
 
     texts = MIX.read_text(encoding="utf-8").splitlines()
     import dateparser
@@ -69,7 +67,7 @@ def main() -> None:
     print(f"dateparser DateDataParser    {theirs_reused:12,.0f} dates/s (one parser reused)")
     print(f"ratio vs faster baseline     {ours / best_baseline:12.0f}x   (target >= 200x)")
     print(f"ratio without the cache      {uncached / best_baseline:12.0f}x")
-    print(f"cold import archiver.dates   {imported * 1000:12.1f} ms      (target < 50 ms)")
+    print(f"cold import archiver.parse.dates   {imported * 1000:12.1f} ms      (target < 50 ms)")
 
 
 if __name__ == "__main__":

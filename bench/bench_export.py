@@ -6,7 +6,7 @@ which an export never reads). In the same run:
 
 - baseline: the standard library alone, `sqlite3` cursor → `csv.writer`, the same rows in the
   same order, every column as SQLite returns it (timestamps stay text, nothing converted);
-- ours: `archiver.export.export` to CSV, JSON Lines and Parquet (types converted: aware UTC
+- ours: `archiver.read.export.export` to CSV, JSON Lines and Parquet (types converted: aware UTC
   datetimes, dates, JSON), in this process;
 - peak RSS of a fresh process exporting each archive in each format: the 100k figure should be
   flat against the 10k one (streaming, not loading).
@@ -34,7 +34,7 @@ from bench_store import raw_executemany
 from sqlalchemy.engine import make_url
 
 from archiver.db.engine import make_engine
-from archiver.export import FORMATS, export
+from archiver.read.export import FORMATS, export
 from tests.synthetic import synthetic_item
 
 FETCHED = datetime(2026, 11, 1, tzinfo=UTC)
@@ -55,7 +55,7 @@ MEASURE_RSS = (
 import sys
 from sqlalchemy.engine import make_url
 from archiver.db.engine import make_engine
-from archiver.export import export
+from archiver.read.export import export
 engine = make_engine(make_url("sqlite:///" + sys.argv[1]))
 rows = export(engine, "comments", sys.argv[2], sys.argv[3])
 print(rows, peak_kib())

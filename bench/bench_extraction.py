@@ -19,8 +19,8 @@ from timing import rate  # bench/timing.py, beside this script
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archiver.extraction import extract_page  # noqa: E402
-from archiver.profiles import load_profile  # noqa: E402
+from archiver.parse.extraction import extract_page  # noqa: E402
+from archiver.parse.profiles import load_profile  # noqa: E402
 from archiver.sitegen.model import MARKUPS, generate  # noqa: E402
 from archiver.sitegen.render import article_page  # noqa: E402
 

@@ -9,7 +9,7 @@ process; its WARC files are the input. Then, in this process and on the same pag
 - WARC read + extraction: the same pages found by an index pass over the files, each read
   back by offset (gzip member, HTTP headers, revisit resolution) and extracted. Target (issue
   9) ≥ 0.8 of plain extraction: reading WARC must not be the bottleneck;
-- full reparse: `archiver.reparse.reparse` into an empty SQLite archive (index, extraction,
+- full reparse: `archiver.warc.reparse.reparse` into an empty SQLite archive (index, extraction,
   dates, threads, storing), for reference;
 - disk: WARC bytes per archived response and per HTML page, and the HTML's own size.
 
@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archiver.config import resolve_db_url  # noqa: E402
+from archiver.crawl.responses import extract_response  # noqa: E402
 from archiver.db.engine import open_archive  # noqa: E402
-from archiver.prepare import extract_response  # noqa: E402
-from archiver.reparse import reparse  # noqa: E402
+from archiver.parse.urls import is_comment_page  # noqa: E402
 from archiver.sitegen.model import MARKUPS, generate  # noqa: E402
 from archiver.sitegen.server import GeneratedSite  # noqa: E402
-from archiver.urls import is_comment_page  # noqa: E402
 from archiver.warc.reader import index_files, load_response, warc_files  # noqa: E402
+from archiver.warc.reparse import reparse  # noqa: E402
 
 ARCHIVER = str(Path(sys.executable).parent / "archiver")
 UNPOLITE = [

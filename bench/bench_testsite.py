@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archiver.sitegen.expected import expected_articles  # noqa: E402
+from archiver.sitegen.layout import page_count  # noqa: E402
 from archiver.sitegen.model import generate  # noqa: E402
 from archiver.sitegen.render import article_page, comment_page_path  # noqa: E402
-from archiver.sitegen.threads import page_count  # noqa: E402
 
 ARTICLES, COMMENTS, SEED = 1000, 50, 1
 BENCH_PORT = 8998  # scrapy.utils.benchserver's fixed port

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.items import ArticleItem
-from archiver.prepare import fill_dates
+from archiver.parse.prepare import fill_dates
 
 logger = logging.getLogger(__name__)
 

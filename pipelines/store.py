@@ -16,13 +16,12 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from archiver.config import describe_db, resolve_db_url
+from archiver.crawl.health import RunHealth
+from archiver.crawl.revisit import RevisitPolicy
 from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
-from archiver.health import RunHealth
-from archiver.items import ArticleItem, GoneItem, NotModifiedItem
-from archiver.revisit import RevisitPolicy
+from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
 from archiver.warc.middleware import capture_written
-from archiver.warc.writer import CaptureRecord
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1,1 +1,1 @@
-"""Scrapy spiders: what to fetch and in what order. Parsing lives in `archiver.extraction`."""
+"""Scrapy spiders: what to fetch and in what order. Parsing lives in `archiver.parse.extraction`."""

@@ -26,11 +26,12 @@ from twisted.python.failure import Failure
 
 from archiver import clock
 from archiver.config import resolve_db_url
-from archiver.crawlplan import PlannedFetch, plan
-from archiver.db.crawlstate import KnownURL, known_urls
+from archiver.crawl.plan import PlannedFetch, plan
+from archiver.db.crawlstate import known_urls
 from archiver.db.engine import make_engine
 from archiver.db.lock import CrawlLocked, crawl_lock
-from archiver.discovery import (
+from archiver.items import KnownURL, NotModifiedItem, Visit
+from archiver.parse.discovery import (
     FEED_PATHS,
     ROBOTS_PATH,
     SITEMAP_PATHS,
@@ -41,10 +42,10 @@ from archiver.discovery import (
     read_listing,
     read_sitemap,
 )
-from archiver.items import NotModifiedItem, Visit
-from archiver.urls import site_domain
+from archiver.parse.urls import site_domain
 from archiver.warc.middleware import record_time
-from spiders.article import ArticleSpider
+
+from .article import ArticleSpider  # relative: type-checked as spiders.article (see pyproject)
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from archiver.demo import LocalSite, Page
+from archiver.sitegen.loopback import LocalSite, Page
 
 # No timed assertions (these machines are noisy): hypothesis gets no per-example deadline.
 settings.register_profile("archiver", deadline=None, print_blob=True)

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from archiver.items import ArticleItem, CommentItem
-from archiver.prepare import fill_dates, prepare_page
-from archiver.threads import build_thread
+from archiver.parse.prepare import fill_dates, prepare_page
+from archiver.parse.replytree import build_thread
 
 SEED_PAGE = "archiver/demo_site/grandfleet-article.html"
 SEED_URL = (

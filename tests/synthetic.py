@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from archiver.items import ArticleItem, CommentItem
-from archiver.prepare import fill_dates
-from archiver.threads import build_thread
+from archiver.parse.prepare import fill_dates
+from archiver.parse.replytree import build_thread
 
 
 @cache

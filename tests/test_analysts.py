@@ -30,9 +30,9 @@ from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
 from archiver.db.schema_doc import schema_descriptions, schema_reference
 from archiver.db.store import ArchiveStore
-from archiver.db.thread import load_thread
-from archiver.export import DATASETS, dataset_query, export
-from archiver.serve import datasette_metadata
+from archiver.read.export import DATASETS, dataset_query, export
+from archiver.read.serve import datasette_metadata
+from archiver.read.thread import load_thread
 from tests.archive_reader import typed_rows
 from tests.seed_items import SEED_URL, changed_seed_item, seed_item
 from tests.synthetic import synthetic_item
@@ -199,7 +199,7 @@ def test_search_text_output_has_title_snippet_and_link(sqlite_archive: str) -> N
 
 
 def _widths(phrase: str) -> set[str]:
-    from archiver.db.search import width_variants
+    from archiver.read.search import width_variants
 
     return {v.lower() for v in width_variants(phrase)}
 

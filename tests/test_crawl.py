@@ -16,9 +16,9 @@ import pytest
 from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
+from archiver.sitegen.layout import page_count
 from archiver.sitegen.model import MARKUPS, SiteState, add_comment, generate
 from archiver.sitegen.server import GeneratedSite
-from archiver.sitegen.threads import page_count
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.test_scrape_generated import expected_threads, stored_threads
@@ -240,16 +240,30 @@ def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: P
                        "ARCHIVER_NOW": state.now.isoformat()}  # fmt: skip
         command = [*archiver_command(), "crawl", site.base_url + "/", "--db", resumed, *FAST, *slow]
         midway = []  # articles stored when each kill landed
+
+        def count(table: str) -> int:
+            if not Path(resumed).exists():
+                return 0
+            found = query(resumed, "SELECT name FROM sqlite_master WHERE name = :t", t=table)
+            return query(resumed, f"SELECT count(*) AS n FROM {table}")[0]["n"] if found else 0
+
         for _ in range(4):
+            runs_before = count("crawl_runs")
             process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)  # fmt: skip
-            time.sleep(rng.uniform(1.0, 2.5))
+            # Kill at a random moment of the crawl itself, however long the process takes to
+            # start on this machine (its run row says the crawl began).
+            deadline = time.monotonic() + 120
+            while count("crawl_runs") == runs_before and process.poll() is None:
+                assert time.monotonic() < deadline, "the crawl never started"
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.2, 1.5))
             if process.poll() is not None:
                 break  # it finished before the kill: nothing left to interrupt
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
             kills += 1
-            midway.append(query(resumed, "SELECT count(*) AS n FROM articles")[0]["n"])
+            midway.append(count("articles"))
         final = run_archiver(*command[len(archiver_command()):], home=tmp_path,
                              env={"ARCHIVER_NOW": state.now.isoformat()})  # fmt: skip
         assert final.returncode == 0, final.stderr
@@ -326,7 +340,7 @@ def test_a_sitemap_named_only_in_robots_txt_is_read(tmp_path: Path) -> None:
 
 
 def test_an_edit_on_an_older_comment_page_is_not_missed(tmp_path: Path) -> None:
-    from archiver.sitegen.threads import page_tops
+    from archiver.sitegen.layout import page_tops
 
     db = str(tmp_path / "archive.sqlite3")
     state = generate(12, (30, 40), seed=13, comments_per_page=5)

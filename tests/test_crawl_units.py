@@ -10,17 +10,17 @@ from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
 from archiver import clock
-from archiver.crawlplan import plan
-from archiver.db.crawlstate import KnownURL
-from archiver.discovery import (
+from archiver.crawl.middlewares import retry_after
+from archiver.crawl.plan import plan
+from archiver.crawl.revisit import RevisitPolicy
+from archiver.items import KnownURL
+from archiver.parse.discovery import (
     merge,
     parse_w3c_datetime,
     read_feed,
     read_listing,
     read_sitemap,
 )
-from archiver.middlewares import retry_after
-from archiver.revisit import RevisitPolicy
 
 SITE = "https://example.jp/"
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -90,7 +90,7 @@ def test_discovery_parsers_never_raise_on_junk(body: bytes) -> None:
 
 
 def test_merge_keeps_the_latest_lastmod() -> None:
-    from archiver.discovery import Listed
+    from archiver.parse.discovery import Listed
 
     a, b = "http://example.jp/a/", "https://www.example.jp/a/"
     merged = merge([Listed(a, None), Listed(b, NOW), Listed(a, NOW - timedelta(days=1))])

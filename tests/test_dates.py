@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.dates import parse_date
+from archiver.parse.dates import parse_date
 
 DATA = Path(__file__).parent / "fixtures" / "dates"
 NOW = datetime(2021, 12, 26, 3, 0, tzinfo=UTC)  # 2021-12-26 12:00 JST
@@ -138,7 +138,7 @@ def test_every_table_form_is_on_the_fast_path() -> None:
     code = (
         "import json, sys\n"
         "from datetime import datetime\n"
-        "from archiver.dates import parse_date\n"
+        "from archiver.parse.dates import parse_date\n"
         "for text, tz, now, ref in json.load(sys.stdin):\n"
         "    now, ref = datetime.fromisoformat(now), ref and datetime.fromisoformat(ref)\n"
         "    assert parse_date(text, tz=tz, now=now, reference=ref) is not None, text\n"

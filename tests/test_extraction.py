@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.dates import parse_date
-from archiver.extraction import extract_page
-from archiver.profiles import load_profile
-from archiver.threads import build_thread
+from archiver.parse.dates import parse_date
+from archiver.parse.extraction import extract_page
+from archiver.parse.profiles import load_profile
+from archiver.parse.replytree import build_thread
 from tests.conftest import FIXTURES
 
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.extraction import extract_page
-from archiver.profiles import load_profile
+from archiver.parse.extraction import extract_page
+from archiver.parse.profiles import load_profile
+from archiver.parse.replytree import build_thread
 from archiver.sitegen.model import JST, MARKUPS, SiteArticle, SiteComment, SiteState
 from archiver.sitegen.render import article_page, body_text
-from archiver.threads import build_thread
 
 URL = "http://127.0.0.1:8000/2026/10/01/post-1/"
 WORDS = st.sampled_from(["匿名", "", "A&B", "x<y", "😅", "ＮＡＴＯ", "名無し", "  spaced  "])

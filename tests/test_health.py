@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from archiver.health import PageBefore, RunHealth
-from archiver.items import ArticleItem, CommentItem
+from archiver.crawl.health import RunHealth
+from archiver.items import ArticleItem, CommentItem, PageBefore
 
 
 def article(url: str, comments: int, shown: int | None, *, dated: bool = True,

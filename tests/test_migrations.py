@@ -23,7 +23,7 @@ from archiver.db.engine import (
     upgrade,
 )
 from archiver.db.models import Base, is_modelled
-from archiver.db.search import search
+from archiver.read.search import search
 from tests.archive_reader import query, typed_rows
 
 CONTRACT = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.extraction import extract_page
-from archiver.profiles import load_profile
+from archiver.parse.extraction import extract_page
+from archiver.parse.profiles import load_profile
 
 URL = "http://127.0.0.1:8000/2021/12/23/post/"
 WIDGETS = {
@@ -71,7 +71,7 @@ def test_no_counter_is_null_and_a_body_never_counts() -> None:
 
 def test_a_site_profile_names_its_markup_family(tmp_path, monkeypatch) -> None:
     """A profile is data: a new site of a known family needs a TOML file, no code."""
-    from archiver.profiles import SiteProfile
+    from archiver.parse.profiles import SiteProfile
 
     html = page(WIDGETS["wp-ulike"])
     default = load_profile("x")

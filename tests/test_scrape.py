@@ -124,7 +124,7 @@ def test_article_without_comments_is_stored_cleanly(seed_site, tmp_path):
 
 
 def test_unreachable_url_fails_with_one_line(tmp_path):
-    from archiver.demo import LocalSite
+    from archiver.sitegen.loopback import LocalSite
 
     with LocalSite({}) as site:  # take a free port, then close it: nothing listens there
         url = site.url("/2021/12/23/gone/")

@@ -7,7 +7,7 @@ import json
 
 import lxml.html
 
-from archiver.demo import LocalSite, Page
+from archiver.sitegen.loopback import LocalSite, Page
 from tests.archive_reader import query, thread_rows
 from tests.conftest import SEED_FIXTURE, scrape
 

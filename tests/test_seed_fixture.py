@@ -60,8 +60,8 @@ def test_nesting_is_only_children_lists_and_depth_classes() -> None:
 
 def test_seed_article_links() -> None:
     """Sources, related articles and neighbours, as the seed text shows them (lines 7–40)."""
-    from archiver.extraction import extract_page
-    from archiver.profiles import load_profile
+    from archiver.parse.extraction import extract_page
+    from archiver.parse.profiles import load_profile
 
     url = "https://grandfleet.info/european-region/russia-says-negotiations-with-nato-on-new-security-treaty-to-begin-in-january/"
     html = (SEED_FIXTURE / "page.html").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
-from archiver.db.search import search, width_variants
 from archiver.db.store import ArchiveStore
+from archiver.read.search import search, width_variants
 from tests.archive_reader import query, table_counts, typed_rows
 from tests.seed_items import EDITED_SUFFIX, changed_seed_item, seed_item
 

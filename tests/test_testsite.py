@@ -13,17 +13,17 @@ from email.utils import format_datetime
 
 import pytest
 
-from archiver.extraction import COMMENT_PARSERS, extract_page
-from archiver.prepare import article_item, fill_dates
-from archiver.profiles import load_profile
+from archiver.parse.commentpages import ThreadFetch
+from archiver.parse.extraction import COMMENT_PARSERS, extract_page
+from archiver.parse.prepare import article_item, fill_dates
+from archiver.parse.profiles import load_profile
+from archiver.parse.replytree import build_thread
 from archiver.sitegen.evolve import apply, evolve
 from archiver.sitegen.expected import expected_articles
+from archiver.sitegen.layout import page_count
 from archiver.sitegen.model import MARKUPS, SiteState, generate
 from archiver.sitegen.render import last_modified
 from archiver.sitegen.server import GeneratedSite
-from archiver.sitegen.threads import page_count
-from archiver.threads import build_thread
-from spiders.article import ThreadFetch
 
 # The generated markups and the parser that must read each.
 PARSER_OF = {"tcd": "tcd", "classic": "wp-classic", "block": "wp-block", "flat": "wp-classic"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.urls import canonical_url, site_domain
+from archiver.parse.urls import canonical_url, site_domain
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,11 @@ import pytest
 
 from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
-from archiver.reparse import reparse
 from archiver.sitegen.evolve import evolve
 from archiver.sitegen.model import MARKUPS, generate
 from archiver.sitegen.server import GeneratedSite
 from archiver.warc.reader import warc_files
+from archiver.warc.reparse import reparse
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.test_scrape_generated import expected_threads, stored_threads

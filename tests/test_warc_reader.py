@@ -94,8 +94,8 @@ def test_another_tools_raw_chunked_gzip_capture_imports_like_a_fetch(tmp_path: P
 
     from archiver.config import resolve_db_url
     from archiver.db.engine import open_archive
-    from archiver.prepare import prepare_page
-    from archiver.reparse import reparse
+    from archiver.parse.prepare import prepare_page
+    from archiver.warc.reparse import reparse
     from tests.archive_reader import query
     from tests.conftest import SEED_FIXTURE
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.sitegen.threads import display_order
+from archiver.sitegen.layout import display_order
 from tests.archive_reader import query, typed_rows
 from tests.conftest import FAST, require_service, run_archiver
 from testsite.wordpress import VARIANTS, RunningWordPress, WordPressUnavailable, remove, up

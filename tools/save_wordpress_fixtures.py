@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from archiver.sitegen.layout import page_count, page_tops, replies_by_parent, thread_comments, walk  # noqa: E402
 from archiver.sitegen.model import CATEGORIES, SiteArticle  # noqa: E402
 from archiver.sitegen.render import body_text  # noqa: E402
-from archiver.sitegen.threads import page_count, page_tops, replies_by_parent, thread_comments, walk  # noqa: E402
 from testsite.wordpress import VARIANTS, RunningWordPress, stop, up  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -3,27 +3,26 @@ after every fetch in the same transaction as what the fetch stored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from archiver.db.models import CrawlState, Site
-from archiver.items import Visit
+from archiver.items import KnownURL, Visit
 
 
-@dataclass(frozen=True)
-class KnownURL:
-    """What the last fetch of a listed URL left for the next crawl to decide with."""
+class DuePolicy(Protocol):
+    """When a fetched URL is due again: what the store asks of the crawl's revisit policy
+    (archiver.crawl.revisit.RevisitPolicy), without the database depending on the crawl."""
 
-    url: str
-    listed_lastmod: datetime | None
-    etag: str | None
-    last_modified: str | None
-    last_status: int | None
-    next_due_at: datetime | None
-    page_validators: dict | None = None
+    @property
+    def max_interval(self) -> timedelta: ...
+
+    def next_due(
+        self, now: datetime, published_at: datetime | None, new_comments: int
+    ) -> datetime: ...
 
 
 def known_urls(engine: Engine, domain: str) -> dict[str, KnownURL]:

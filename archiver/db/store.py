@@ -16,20 +16,19 @@ from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert,
 from sqlalchemy.orm import Session
 
 from archiver import clock
-from archiver.db.crawlstate import record_visit
+from archiver.db.crawlstate import DuePolicy, record_visit
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
-from archiver.health import PageBefore
 from archiver.items import (
     KIND_COMMENT,
     ArticleItem,
     CaptureKey,
+    CaptureRecord,
     CommentItem,
     NotModifiedItem,
+    PageBefore,
     Visit,
 )
-from archiver.revisit import RevisitPolicy
-from archiver.urls import canonical_url, site_domain
-from archiver.warc.writer import CaptureRecord
+from archiver.parse.urls import canonical_url, site_domain
 
 RUN_COUNTERS = (
     "pages",
@@ -140,7 +139,7 @@ class ArchiveStore:
         url: str,
         observed_at: datetime,
         visit: Visit | None = None,
-        policy: RevisitPolicy | None = None,
+        policy: DuePolicy | None = None,
     ) -> bool:
         """Set `gone_at` on a known article that answered 404/410; False when it is not stored.
 
@@ -165,7 +164,7 @@ class ArchiveStore:
             return True
 
     def store_article(
-        self, item: ArticleItem, run_id: int | None, policy: RevisitPolicy | None = None
+        self, item: ArticleItem, run_id: int | None, policy: DuePolicy | None = None
     ) -> StoreResult:
         """Store the article and its thread; with a site crawl's visit, its revisit state too,
         in the same transaction (a crawl killed after this finds the article stored and not due)."""
@@ -189,7 +188,7 @@ class ArchiveStore:
                 )
             return result
 
-    def not_modified(self, item: NotModifiedItem, policy: RevisitPolicy | None = None) -> None:
+    def not_modified(self, item: NotModifiedItem, policy: DuePolicy | None = None) -> None:
         """A conditional GET said the page is unchanged: the stored thread was seen again.
 
         With a site crawl's visit and policy, the URL's revisit state moves too.

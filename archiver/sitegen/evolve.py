@@ -12,8 +12,8 @@ from copy import deepcopy
 from datetime import datetime, timedelta
 from typing import Any
 
+from archiver.sitegen.layout import thread_comments
 from archiver.sitegen.model import SiteArticle, SiteComment, SiteState, add_comment, new_article
-from archiver.sitegen.threads import thread_comments
 
 Change = dict[str, Any]
 

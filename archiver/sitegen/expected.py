@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from archiver.sitegen.layout import display_order, thread_comments
 from archiver.sitegen.model import CATEGORIES, SiteState
 from archiver.sitegen.render import body_text
-from archiver.sitegen.threads import display_order, thread_comments
 
 
 @dataclass(frozen=True)

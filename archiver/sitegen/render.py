@@ -12,8 +12,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from archiver.sitegen.model import CATEGORIES, SiteArticle, SiteComment, SiteState
-from archiver.sitegen.threads import (
+from archiver.sitegen.layout import (
     default_page,
     page_count,
     page_tops,
@@ -21,6 +20,7 @@ from archiver.sitegen.threads import (
     thread_comments,
     walk,
 )
+from archiver.sitegen.model import CATEGORIES, SiteArticle, SiteComment, SiteState
 
 UTC = ZoneInfo("UTC")
 SITEMAP_PAGE = 200  # URLs per sitemap file (WordPress uses 2000; smaller shows paging)

@@ -21,10 +21,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from archiver.demo import LoopbackServer
 from archiver.sitegen import render
+from archiver.sitegen.layout import page_count
+from archiver.sitegen.loopback import LoopbackServer
 from archiver.sitegen.model import SiteArticle, SiteState
-from archiver.sitegen.threads import page_count
 
 _ARTICLE = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([^/]+)/(?:comment-page-(\d+)/)?$")
 _CATEGORY = re.compile(r"^/category/([^/]+)/(?:page/(\d+)/)?$")

@@ -20,7 +20,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
-from archiver.warc.writer import SPIDER_FIELD, CaptureRecord
+from archiver.items import CaptureRecord
+from archiver.warc.writer import SPIDER_FIELD
 
 logger = logging.getLogger(__name__)
 

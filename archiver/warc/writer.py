@@ -19,6 +19,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.items import CaptureRecord
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly
 DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
@@ -26,21 +27,6 @@ RECENT_PAYLOADS = 1_000  # more than the responses between two stored items
 SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
 # Transport framing the bytes we hold no longer carry (Twisted has undone the chunking).
 _FRAMING_HEADERS = frozenset({b"transfer-encoding"})
-
-
-@dataclass(frozen=True)
-class CaptureRecord:
-    """Where one response went: what the `captures` table keeps of it."""
-
-    url: str
-    fetched_at: datetime  # aware UTC; the record's WARC-Date
-    status: int
-    content_type: str | None
-    record_type: str  # response | revisit
-    payload_digest: str | None
-    warc_file: str
-    warc_offset: int
-    warc_length: int
 
 
 @dataclass(frozen=True)

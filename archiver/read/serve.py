@@ -102,7 +102,9 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     read-only to it while a crawler goes on writing. Returns Datasette's exit status.
     """
     if importlib.util.find_spec("datasette") is None:
-        raise ServeUnavailable("archiver serve needs Datasette: pip install 'archiver[serve]'")
+        raise ServeUnavailable(
+            "archiver serve needs Datasette: pip install 'comment-thread-archiver[serve]'"
+        )
     with tempfile.TemporaryDirectory(prefix="archiver-serve-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(datasette_metadata(path.stem), ensure_ascii=False))

@@ -14,17 +14,17 @@ from cssselect import GenericTranslator
 from lxml import etree
 from parsel import Selector
 
-from archiver.extraction.article import ArticleFields, WordPressArticleParser
-from archiver.extraction.helpers import first_int
-from archiver.extraction.tcd import TcdCommentParser
-from archiver.extraction.wpcore import (
+from archiver.items import CommentItem
+from archiver.parse.extraction.article import ArticleFields, WordPressArticleParser
+from archiver.parse.extraction.helpers import first_int
+from archiver.parse.extraction.tcd import TcdCommentParser
+from archiver.parse.extraction.wpcore import (
     BlockCommentParser,
     ClassicCommentParser,
     WordPressCoreParser,
 )
-from archiver.items import CommentItem
-from archiver.profiles import SiteProfile
-from archiver.urls import canonical_url
+from archiver.parse.profiles import SiteProfile
+from archiver.parse.urls import canonical_url
 
 # Most specific first: a TCD page also carries core classes.
 COMMENT_PARSERS: tuple[WordPressCoreParser, ...] = (

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Row, select
 
 from archiver.db.models import Article, Comment, Site
-from archiver.urls import canonical_url
+from archiver.parse.urls import canonical_url
 
 
 class ArticleNotFound(LookupError):

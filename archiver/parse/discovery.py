@@ -8,17 +8,18 @@ links are only candidates, confirmed as articles when fetched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
-from scrapy.utils.sitemap import Sitemap
 
 from archiver.clock import as_utc
-from archiver.urls import canonical_url, site_domain
+from archiver.parse.urls import canonical_url, site_domain
 
 # Where WordPress sites keep their sitemap indexes and feed, tried in this order.
 SITEMAP_PATHS = ("/wp-sitemap.xml", "/sitemap_index.xml")
@@ -49,16 +50,16 @@ def read_sitemap(body: bytes, site_url: str) -> SitemapContent:
     """A `urlset` or `sitemapindex`; only URLs of the same site, canonicalized."""
     content = SitemapContent(pages=[], sitemaps=[])
     try:
-        sitemap = Sitemap(body)
+        kind, entries = _sitemap_entries(body)
     except Exception:  # lxml: not XML at all
         return content
-    for entry in sitemap:
+    for entry in entries:
         loc = (entry.get("loc") or "").strip()
         if not loc or not in_site(loc, site_url):
             continue
-        if sitemap.type == "sitemapindex":
+        if kind == "sitemapindex":
             content.sitemaps.append(loc)
-        elif sitemap.type == "urlset":
+        elif kind == "urlset":
             content.pages.append(
                 Listed(canonical_url(loc), parse_w3c_datetime(entry.get("lastmod")))
             )
@@ -117,6 +118,39 @@ def in_site(url: str, site_url: str) -> bool:
         )
     except ValueError:  # a malformed port
         return False
+
+
+# Scrapy's own sitemap reader (scrapy.utils.sitemap) parses with these options; read here with
+# lxml itself, because importing anything of Scrapy loads Twisted into the pure parsers. Entities
+# are never resolved (no XXE), and the tree is pruned as it streams (sitemaps run to 50,000 URLs).
+_SITEMAP_PARSING = {
+    "recover": True, "remove_comments": True, "resolve_entities": False,
+    "remove_blank_text": True, "collect_ids": False, "remove_pis": True,
+}  # fmt: skip
+
+
+def _sitemap_entries(body: bytes) -> tuple[str, Iterator[dict[str, str]]]:
+    """The root's name (`urlset`, `sitemapindex`) and each `url`/`sitemap` entry's fields."""
+    events = etree.iterparse(BytesIO(body), events=("start", "end"), **_SITEMAP_PARSING)
+    _, root = next(events)
+
+    def entries() -> Iterator[dict[str, str]]:
+        for event, element in events:
+            if event != "end" or _local_name(element) not in ("url", "sitemap"):
+                continue
+            fields = {_local_name(child): (child.text or "").strip() for child in element}
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            if "loc" in fields:
+                yield fields
+
+    return _local_name(root), entries()
+
+
+def _local_name(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def parse_w3c_datetime(text: str | None) -> datetime | None:

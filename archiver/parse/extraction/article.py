@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.extraction.helpers import first_int, inner_html
-from archiver.extraction.links import (
+from archiver.parse.extraction.helpers import first_int, inner_html
+from archiver.parse.extraction.links import (
     NEXT_CLASSES,
     PREVIOUS_CLASSES,
     RELATED_CLASSES,
@@ -19,7 +19,7 @@ from archiver.extraction.links import (
     related_links,
     source_lines,
 )
-from archiver.text import html_to_text
+from archiver.parse.text import html_to_text
 
 # How themes print a thread's size: 「題」への38件のフィードバック, コメント ( 34 ), 38 thoughts on "…".
 _SHOWN_COUNTS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from archiver.items import KIND_COMMENT, ArticleItem
+from archiver.items import KIND_COMMENT, ArticleItem, PageBefore
 
 # A figure below this share of the site's previous run's is a drop; a page below this share of
 # the comments it shows is short.
@@ -24,15 +24,6 @@ SAMPLES = {
     "with_author_share": ("comments", 20),
     "markup_recognized_share": ("pages_with_comments", 5),
 }
-
-
-@dataclass
-class PageBefore:
-    """What the archive held for an article before this fetch (None: first fetch)."""
-
-    comment_markup: str | None
-    comment_count: int
-    comment_count_shown: int | None
 
 
 @dataclass

@@ -8,17 +8,17 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from archiver.items import ArticleItem
-from archiver.threads import build_thread
+from archiver.parse.replytree import build_thread
 
 logger = logging.getLogger(__name__)
 
 
-class ThreadPipeline:
+class ReplyTreePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ThreadPipeline:
+    def from_crawler(cls, crawler: Crawler) -> ReplyTreePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:

@@ -23,8 +23,8 @@ from sqlalchemy import Column, Date, Engine, Integer, Select, select
 from sqlalchemy.types import JSON, TypeEngine
 
 from archiver.db.models import Article, Comment, Site, comment_tree
-from archiver.db.search import as_instant
 from archiver.db.types import UTCDateTime
+from archiver.read.search import as_instant
 
 Dataset = Literal["articles", "comments", "threads"]
 Format = Literal["csv", "jsonl", "parquet"]
@@ -189,7 +189,7 @@ def _write_parquet(out: IO[bytes], columns: Sequence[Any], batches: Iterator[lis
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportUnavailable(
-            "Parquet export needs pyarrow: pip install 'archiver[parquet]'"
+            "Parquet export needs pyarrow: pip install 'comment-thread-archiver[parquet]'"
         ) from None
     fields = [pa.field(column.key, _arrow_type(pa, column)) for column in columns]
     schema = pa.schema(fields)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archiver.items import CommentItem
-from archiver.threads import build_thread
+from archiver.parse.replytree import build_thread
 
 
 def comment(

@@ -23,10 +23,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.extraction.helpers import first_int, inner_html
 from archiver.items import KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK, CommentItem
-from archiver.profiles import SiteProfile, VoteSelector
-from archiver.text import html_to_text
+from archiver.parse.extraction.helpers import first_int, inner_html
+from archiver.parse.profiles import SiteProfile, VoteSelector
+from archiver.parse.text import html_to_text
 
 _COMMENT_ID = re.compile(r"^comment-(\d+)$")
 _KINDS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}

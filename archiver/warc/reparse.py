@@ -24,28 +24,23 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.pool import StaticPool
 
 from archiver import clock
+from archiver.crawl.responses import NotHTML, extract_response
+from archiver.crawl.revisit import RevisitPolicy
 from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base
 from archiver.db.reconcile import ReconcileReport, reconcile_article
 from archiver.db.store import ArchiveStore
-from archiver.discovery import Listed, merge, read_feed, read_sitemap
-from archiver.extraction import PageExtract
 from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, Visit
-from archiver.prepare import (
-    NotHTML,
-    article_item,
-    extract_response,
-    fill_dates,
-    rest_comments_url,
-)
-from archiver.revisit import RevisitPolicy
-from archiver.threads import build_thread
-from archiver.urls import canonical_url, is_comment_page, site_domain
+from archiver.parse.commentpages import ThreadFetch
+from archiver.parse.discovery import Listed, merge, read_feed, read_sitemap
+from archiver.parse.extraction import PageExtract
+from archiver.parse.prepare import article_item, fill_dates, rest_comments_url
+from archiver.parse.replytree import build_thread
+from archiver.parse.urls import canonical_url, is_comment_page, site_domain
 from archiver.warc.reader import IndexedCapture, index_files, load_response
-from spiders.article import ThreadFetch
 
 logger = logging.getLogger(__name__)
-progress = logging.getLogger("archiver.progress")  # shown by the CLI, as a crawl's progress
+progress = logging.getLogger("archiver.crawl.progress")  # shown by the CLI, as a crawl's progress
 PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 
 SITE_SPIDER = "site"  # the spider of `archiver crawl`, whose fetches carry revisit state

@@ -10,14 +10,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from scrapy.http import HtmlResponse, Response, TextResponse
-
-from archiver.dates import ParsedDate, parse_date
-from archiver.extraction import PageExtract, extract_page
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
-from archiver.profiles import load_profile
-from archiver.threads import build_thread
-from archiver.urls import canonical_url, site_domain
+from archiver.parse.dates import ParsedDate, parse_date
+from archiver.parse.extraction import PageExtract, extract_page
+from archiver.parse.profiles import load_profile
+from archiver.parse.replytree import build_thread
+from archiver.parse.urls import canonical_url, site_domain
 
 
 def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> ArticleItem:
@@ -100,20 +98,6 @@ def _parse(
     else:
         report.parsed += 1
     return parsed
-
-
-class NotHTML(ValueError):
-    """A response that is no HTML page (a feed, an image, JSON): nothing to extract."""
-
-
-def extract_response(response: Response) -> PageExtract:
-    """What a fetched page holds, with the site's profile; NotHTML for other content."""
-    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-    if not isinstance(response, TextResponse) or (
-        not isinstance(response, HtmlResponse) and "html" not in content_type
-    ):
-        raise NotHTML(f"{response.url} is not an HTML page ({content_type})")
-    return extract_page(response.text, response.url, load_profile(site_domain(response.url)))
 
 
 def prepare_page(html: str, url: str, fetched_at: datetime) -> ArticleItem | None:

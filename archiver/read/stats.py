@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, Select, func, select
 
 from archiver.db.models import Article, Comment, CommentHistory, CrawlRun, Site
-from archiver.db.queries import PRESENT_COMMENT
+from archiver.read.queries import PRESENT_COMMENT
 
 
 @dataclass
@@ -23,7 +23,7 @@ class BusyThread:
 
 
 @dataclass
-class RunHealth:
+class RecentRun:
     """One run's figures: what it fetched, extracted and could not read."""
 
     run_id: int
@@ -60,7 +60,7 @@ class ArchiveStats:
     articles_unrecognized: int  # comments shown but no known markup found
     comments_per_day: list[tuple[date, int]] = field(default_factory=list)
     busiest: list[BusyThread] = field(default_factory=list)
-    runs: list[RunHealth] = field(default_factory=list)  # the latest runs, of every site
+    runs: list[RecentRun] = field(default_factory=list)  # the latest runs, of every site
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (dates and instants as such), with each run's date share."""
@@ -157,7 +157,7 @@ def archive_stats(
         run_rows = connection.execute(
             select(*CrawlRun.__table__.columns).order_by(CrawlRun.id.desc()).limit(runs)
         )
-        run_health = [_run_health(run) for run in run_rows]
+        run_health = [_recent_run(run) for run in run_rows]
     total = comments[5]
     return ArchiveStats(
         site=domain,
@@ -179,9 +179,9 @@ def archive_stats(
     )
 
 
-def _run_health(run: Row) -> RunHealth:
+def _recent_run(run: Row) -> RecentRun:
     stats = run.stats or {}
-    return RunHealth(
+    return RecentRun(
         run_id=run.id,
         command=run.command,
         started_at=run.started_at,

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from archiver.db.search import SearchHit
-from archiver.db.stats import ArchiveStats
-from archiver.db.thread import Thread
+from archiver.read.search import SearchHit
+from archiver.read.stats import ArchiveStats
+from archiver.read.thread import Thread
 
 # Characters that never occur in archived text, marking a match until it is escaped.
 MATCH_MARKS = ("\x02", "\x03")

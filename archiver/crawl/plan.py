@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from archiver.db.crawlstate import KnownURL
+from archiver.items import KnownURL
 
 Reason = Literal["new", "changed", "due", "full"]
 _ORDER: dict[Reason, int] = {"new": 0, "changed": 1, "due": 2, "full": 0}

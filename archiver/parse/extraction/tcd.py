@@ -5,9 +5,9 @@ from __future__ import annotations
 from lxml import etree
 from parsel import Selector
 
-from archiver.extraction.wpcore import WordPressCoreParser
 from archiver.items import KIND_TRACKBACK, CommentItem
-from archiver.profiles import SiteProfile
+from archiver.parse.extraction.wpcore import WordPressCoreParser
+from archiver.parse.profiles import SiteProfile
 
 
 class TcdCommentParser(WordPressCoreParser):

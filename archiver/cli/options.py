@@ -1,0 +1,74 @@
+"""What the commands share: their options, the console, JSON output and the one-line failure."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def parse_settings(values: tuple[str, ...]) -> dict[str, Any]:
+    settings = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="-s")
+        settings[name.strip()] = setting
+    return settings
+
+
+DB_OPTION = click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    help="SQLite file path or SQLAlchemy URL (default: $ARCHIVER_DB, else data/archive.sqlite3).",
+)
+
+
+SET_OPTION = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or archiver setting for this run (repeatable).",
+)
+
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: cron and systemd read it as "try again later"
+
+
+SINCE_OPTION = click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only what was posted (articles: published) on or after this day, in Japan time.",
+)
+
+
+SITE_OPTION = click.option("--site", metavar="DOMAIN", help="Only this site, e.g. grandfleet.info.")
+
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def echo_json(data: Any) -> None:
+    """--json output: UTF-8 as is, indented, instants and dates in ISO 8601."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601))
+
+
+def _iso_8601(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def fail(message: str) -> NoReturn:
+    """A library error as one line and exit code 1, never a traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)

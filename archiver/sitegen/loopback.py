@@ -1,0 +1,80 @@
+"""HTTP servers on 127.0.0.1 for the demo, the tests and the benchmarks: a threaded server on an
+ephemeral port, and a site of fixed pages that counts what it was asked."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Self
+
+ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\n"
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes
+    status: int = 200
+    content_type: str = "text/html; charset=UTF-8"
+    # Announce more bytes than are sent, then close: a truncated response, for tests.
+    truncated: bool = False
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (ephemeral port), serving while the context lasts."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class LocalSite(LoopbackServer):
+    """Fixed pages on 127.0.0.1; 404 for the rest. Used by the demo and the tests; counts
+    requests per path."""
+
+    def __init__(self, pages: dict[str, Page]) -> None:
+        self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
+        self.requests: dict[str, int] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("#", 1)[0]
+                site.requests[path] = site.requests.get(path, 0) + 1
+                page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                length = len(page.body) + (1000 if page.truncated else 0)
+                self.send_header("Content-Length", str(length))
+                if page.truncated:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                self.wfile.write(page.body)
+
+            def log_message(self, *args: object) -> None:  # quiet: the crawl logs what matters
+                pass
+
+        super().__init__(Handler)
