@@ -63,11 +63,23 @@ def test_article_with_unknown_comment_markup_is_flagged() -> None:
     html = (
         '<html><head><meta property="og:type" content="article"></head><body>'
         '<h1 class="entry-title">題</h1><div class="entry-content"><p>本文</p></div>'
-        '<div id="comments"><div class="cmt" id="comment-5">知らない形式</div></div></body></html>'
+        '<ol class="commentlist"><li class="cmt">知らない形式</li></ol></body></html>'
     )
     page = extract_page(html, PAGE_URL, load_profile("x"))
     assert page.is_article and page.comment_markup is None and page.has_comment_signs
     assert page.article.body_text == "本文"
+
+
+def test_comments_with_wordpress_ids_in_an_unknown_theme_are_read_generically() -> None:
+    html = (
+        '<html><head><meta property="og:type" content="article"></head><body>'
+        '<h1 class="entry-title">題</h1><div class="entry-content"><p>本文</p></div>'
+        '<div id="comments"><div class="cmt" id="comment-5"><p>知らない形式</p></div></div>'
+        "</body></html>"
+    )
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.comment_markup == "generic"
+    assert [(c.external_id, c.body_text) for c in page.comments] == [("5", "知らない形式")]
 
 
 def test_an_empty_comment_section_is_no_unknown_markup() -> None:

@@ -78,8 +78,8 @@ def test_a_site_profile_names_its_markup_family(tmp_path, monkeypatch) -> None:
     assert extract_page(html, URL, default).comment_markup == "wp-classic"
     forced = SiteProfile(domain="x", timezone="Asia/Tokyo", vote_selectors=default.vote_selectors,
                          comment_markup="wp-block")  # fmt: skip
-    page_read = extract_page(html, URL, forced)
-    assert page_read.comment_markup is None and page_read.has_comment_signs  # reported, not guessed
+    # The profile's family is tried first; it never stops the others or the generic reader.
+    assert extract_page(html, URL, forced).comment_markup == "wp-classic"
     assert load_profile("grandfleet.info").comment_markup == "tcd"
 
 
@@ -88,13 +88,14 @@ def test_a_profile_adds_class_names_for_a_renamed_field() -> None:
 
     html = (
         page(WIDGETS["wp-ulike"])
-        .replace('<b class="fn">匿名</b>', '<span class="comment-author-name">山田</span>')
-        .replace('class="comment-content"', 'class="comment-text"')
-    )
+        .replace('<div class="comment-author"><b class="fn">匿名</b></div>', "")
+        .replace('<div class="comment-content">', '<span class="kakikomi-na">山田</span>'
+                 '<div class="kakikomi-honbun">')
+    )  # fmt: skip
     default = load_profile("x")
     plain = extract_page(html, URL, default).comments[0]
-    assert (plain.author, plain.body_text) == ("", "")
-    own = replace(default, comment_classes=(("author", ("comment-author-name",)),
-                                            ("body", ("comment-text",))))  # fmt: skip
+    assert plain.author == "" and plain.body_text != "本文です。"  # the name read as text
+    own = replace(default, comment_classes=(("author", ("kakikomi-na",)),
+                                            ("body", ("kakikomi-honbun",))))  # fmt: skip
     read = extract_page(html, URL, own).comments[0]
     assert (read.author, read.body_text, read.votes) == ("山田", "本文です。", 12)

@@ -251,13 +251,14 @@ def _block_comments(state: SiteState, article: SiteArticle, base: str, page: int
 
 
 def _unknown_comments(state: SiteState, article: SiteArticle, base: str, page: int) -> str:
-    """A comment plugin no parser knows: ids in WordPress form, everything else unfamiliar."""
+    """A comment plugin no reader knows: a WordPress comment list, but items with no ids in any
+    form a comment plugin leaves (the generic reader needs them), names all unfamiliar."""
     items = "".join(
-        f'<div class="xyz-talk" id="comment-{c.id}"><span class="xyz-who">{escape(c.author)}</span>'
-        f'<div class="xyz-said">{body_html(c)}</div></div>'
+        f'<li class="xyz-talk" data-xyz="{c.id}"><span class="xyz-who">{escape(c.author)}</span>'
+        f'<div class="xyz-said">{body_html(c)}</div></li>'
         for c, _depth in walk(page_tops(state, article, page), {})
     )
-    return f'<section class="xyz-thread">{items}</section>'
+    return f'<ol class="commentlist xyz-thread">{items}</ol>'
 
 
 COMMENT_MARKUPS = {

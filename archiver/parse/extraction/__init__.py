@@ -16,6 +16,7 @@ from parsel import Selector
 
 from archiver.items import CommentItem
 from archiver.parse.extraction.article import ArticleFields, WordPressArticleParser
+from archiver.parse.extraction.generic import GenericCommentParser
 from archiver.parse.extraction.helpers import first_int
 from archiver.parse.extraction.tcd import TcdCommentParser
 from archiver.parse.extraction.wpcore import (
@@ -32,6 +33,7 @@ COMMENT_PARSERS: tuple[WordPressCoreParser, ...] = (
     BlockCommentParser(),
     ClassicCommentParser(),
 )
+GENERIC_PARSER = GenericCommentParser()
 ARTICLE_PARSER = WordPressArticleParser()
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?(?:[?#]|$)|[?&]cpage=(\d+)")
 # Signs that a page shows comments in some markup, recognized or not: an element with a
@@ -78,16 +80,47 @@ def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     if fields is None:
         return PageExtract(article=None)
     extract = PageExtract(article=fields)
-    candidates = [p for p in COMMENT_PARSERS if p.name == profile.comment_markup] or COMMENT_PARSERS
-    parser = next((p for p in candidates if p.matches(sel)), None)
-    if parser is not None:
-        extract.comment_markup = parser.name
-        extract.comments = parser.parse(sel, profile, url)
+    name, comments = read_comments(sel, profile, url)
+    if name is not None:
+        extract.comment_markup, extract.comments = name, comments
         extract.has_comment_signs = True
     else:  # a full-document scan, needed only when no parser knew the page
         extract.has_comment_signs = bool(sel.xpath(COMMENT_SIGNS))
     extract.comment_pages, extract.page_number = comment_pages(sel, url)
     return extract
+
+
+def read_comments(
+    sel: Selector, profile: SiteProfile, url: str
+) -> tuple[str | None, list[CommentItem]]:
+    """The page's comments and the name of the reader that found them (None: none did).
+
+    A known family (the profile's first) reads its pages exactly and fast; the generic reader
+    takes over where no family matches, or where the family's reading falls short of the page
+    (comment ids in its lists it could not place, or a field it found for no comment) and the
+    generic one holds more.
+    """
+    ordered = sorted(COMMENT_PARSERS, key=lambda p: p.name != profile.comment_markup)
+    family = next((p for p in ordered if p.matches(sel)), None)
+    passed_over: list[str] = []
+    comments = family.parse(sel, profile, url, passed_over) if family is not None else []
+    if family is not None and comments and not passed_over and all(_coverage(comments)):
+        return family.name, comments
+    generic = GENERIC_PARSER.parse(sel, profile, url)
+    if generic and _coverage(generic) > _coverage(comments):
+        return GENERIC_PARSER.name, generic
+    # A family whose list holds nothing it can read has not recognized the page either.
+    return (family.name, comments) if family is not None and comments else (None, [])
+
+
+def _coverage(comments: list[CommentItem]) -> tuple[int, int, int, int]:
+    """How much of a thread a reading holds: comments, then bodies, authors and dates."""
+    return (
+        len(comments),
+        sum(bool(c.body_text) for c in comments),
+        sum(bool(c.author) for c in comments),
+        sum(bool(c.posted_raw) for c in comments),
+    )
 
 
 def comment_pages(sel: Selector, url: str) -> tuple[dict[int, str], int]:

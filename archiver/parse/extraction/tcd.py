@@ -21,8 +21,14 @@ class TcdCommentParser(WordPressCoreParser):
     BODY = ("c-comment__item-body",)
     _PINGS = etree.XPath("//*[@id='js-trackback-area']")
 
-    def parse(self, sel: Selector, profile: SiteProfile, page_url: str) -> list[CommentItem]:
-        comments = super().parse(sel, profile, page_url)
+    def parse(
+        self,
+        sel: Selector,
+        profile: SiteProfile,
+        page_url: str,
+        passed_over: list[str] | None = None,
+    ) -> list[CommentItem]:
+        comments = super().parse(sel, profile, page_url, passed_over)
         # The pings tab lists both kinds; WordPress's comment_class tells a pingback apart.
         pings = self.parse_lists(
             self._PINGS(sel.root), profile, page_url, default_kind=KIND_TRACKBACK

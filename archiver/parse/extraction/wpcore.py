@@ -56,8 +56,16 @@ class WordPressCoreParser:
     def matches(self, sel: Selector) -> bool:
         return bool(self._lists(sel.root))
 
-    def parse(self, sel: Selector, profile: SiteProfile, page_url: str) -> list[CommentItem]:
-        return self.parse_lists(self._lists(sel.root), profile, page_url)
+    def parse(
+        self,
+        sel: Selector,
+        profile: SiteProfile,
+        page_url: str,
+        passed_over: list[str] | None = None,
+    ) -> list[CommentItem]:
+        """The comments of the family's lists; `passed_over` collects the comment ids met there
+        that are no item of this family (another markup's: the generic reader's case)."""
+        return self.parse_lists(self._lists(sel.root), profile, page_url, passed_over=passed_over)
 
     def parse_lists(
         self,
@@ -65,6 +73,7 @@ class WordPressCoreParser:
         profile: SiteProfile,
         page_url: str,
         default_kind: str = KIND_COMMENT,
+        passed_over: list[str] | None = None,
     ) -> list[CommentItem]:
         vote_xpaths = _vote_xpaths(profile.vote_selectors)
         roles = self._role_of_class
@@ -86,6 +95,8 @@ class WordPressCoreParser:
                     if element.tag == "li" or (names_text and "depth-" in names_text):
                         items[key] = element
                         parts[key] = {}
+                    elif passed_over is not None:
+                        passed_over.append(key)
                     continue
                 if not names_text:
                     continue
