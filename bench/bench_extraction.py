@@ -3,7 +3,9 @@ bare `lxml.html` parse of the same pages, in the same run. Target (issue 5): ≥
 parse rate.
 
 Pages: every saved fixture under tests/fixtures/ (TCD seed page, real WordPress classic and block
-pages) plus generated pages of the three markups, so long and short threads both count.
+pages, our family pages) plus generated pages of the three markups, so long and short threads
+both count; and, where ../shared holds them, the real pages of other people's sites (realpages,
+realthemes), which the generic reader mostly reads.
 
 Run: .venv/bin/python bench/bench_extraction.py
 """
@@ -39,6 +41,14 @@ def generated_pages() -> list[str]:
     return [article_page(state, a, "http://127.0.0.1:8000", None) for a in state.articles.values()]
 
 
+def real_pages() -> list[str]:
+    """Real blog and news pages nobody here wrote, when ../shared holds them (else none)."""
+    shared = ROOT.parent / "shared"
+    paths = sorted((shared / "realpages" / "pages").glob("*.html"))
+    paths += sorted((shared / "realthemes" / "pages").rglob("index.html"))
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
 def pages() -> list[str]:
     return fixture_pages() + generated_pages()
 
@@ -48,7 +58,11 @@ def main() -> None:
     for name, texts in (
         ("fixture set", fixture_pages()),
         ("generated, comment-heavy", generated_pages()),
+        ("real pages (../shared)", real_pages()),
     ):
+        if not texts:
+            print(f"{name}: none found")
+            continue
         comments = sum(len(extract_page(t, URL, profile).comments) for t in texts)
         bare = rate(lambda t: lxml.html.fromstring(t), texts, min_seconds=3.0)
         full = rate(lambda t: extract_page(t, URL, profile), texts, min_seconds=3.0)

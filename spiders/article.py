@@ -87,9 +87,7 @@ class ArticleSpider(scrapy.Spider):
             if response.meta.get("archiver_candidate"):  # a link of an archive page, not a post
                 self.crawler.stats.inc_value("archiver/crawl/not_articles")
                 return
-            self._error(
-                "not_article", "%s is not an article page (no article signal)", response.url
-            )
+            self._error("not_article", "%s is not an article page (%s)", response.url, page.refusal)
             return
         item = article_item(page, response.url, fetched_at)
         item.visit = visit

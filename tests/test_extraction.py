@@ -126,3 +126,50 @@ def test_extraction_never_raises_on_junk(parts: list[str]) -> None:
     page = extract_page("".join(parts), PAGE_URL, load_profile("x"))
     if page.comments:
         build_thread(page.comments)
+
+
+def _page(body: str, body_class: str = "") -> str:
+    return (
+        f'<html><head><title>題 | 例</title></head><body class="{body_class}">{body}</body></html>'
+    )
+
+
+def test_a_pre_html5_post_is_an_article() -> None:
+    html = _page(
+        '<div class="post" id="post-9"><h2>題</h2><div class="entry"><p>本文</p></div></div>'
+    )
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.is_article and page.refusal is None
+
+
+def test_comments_beside_a_reply_form_make_an_article() -> None:
+    html = _page(
+        '<div id="main"><p>本文</p><ol class="commentlist"><li id="comment-3"><p>ども</p></li></ol>'
+        '<div id="respond"><form id="commentform"></form></div></div>'
+    )
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.is_article and [c.external_id for c in page.comments] == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("body", "body_class", "reason"),
+    [
+        ('<article><h2>一</h2></article><article><h2>二</h2></article>', "archive category",
+         "a listing page (body class archive)"),
+        ('<div class="post" id="post-1"><h2>一</h2></div><div class="post" id="post-2"><h2>二</h2>'
+         "</div>", "", "a listing page (2 post entries)"),
+        ("<h1>会社概要</h1><p>本文</p>", "page", "no article signal"),
+    ],
+)  # fmt: skip
+def test_a_listing_is_never_an_article_and_the_reason_is_named(body, body_class, reason) -> None:
+    page = extract_page(_page(body, body_class), PAGE_URL, load_profile("x"))
+    assert not page.is_article and page.refusal == reason
+
+
+def test_related_posts_on_a_single_post_do_not_make_it_a_listing() -> None:
+    html = _page(
+        '<article id="post-5" class="post"><h1 class="entry-title">題</h1></article>'
+        '<aside><article id="post-6"><h2>関連</h2></article></aside>',
+        "single single-post postid-5",
+    )
+    assert extract_page(html, PAGE_URL, load_profile("x")).is_article

@@ -71,3 +71,18 @@ def test_junk_never_raises(junk: str) -> None:
     )
     build_thread(comments)
     assert all(c.depth >= 1 for c in comments)
+
+
+def test_a_pingback_without_field_classes_is_read_from_its_paragraphs() -> None:
+    from parsel import Selector
+
+    html = (
+        '<ol class="commentlist"><li id="comment-9" class="pingback">'
+        '<p>Pingback: <a href="http://127.0.0.2/">ある日記</a></p></li></ol>'
+    )
+    (ping,) = GenericCommentParser().parse(Selector(text=html, type="html"), load_profile("x"), URL)
+    assert (ping.kind, ping.author, ping.body_text) == (
+        "pingback",
+        "ある日記",
+        "Pingback: ある日記",
+    )

@@ -174,3 +174,27 @@ def test_an_article_without_a_title_still_gets_a_snippet(archive) -> None:
     store.store_article(item, store.start_run("test", None))
     hits = search(engine, "ラブロフ外相", within="articles")
     assert hits and "[ラブロフ外相]" in hits[0].snippet
+
+
+def test_one_post_id_on_two_pages_published_apart_is_two_articles(archive) -> None:
+    """A changed slug keeps the post's date; pages of two sites served from one (a mirror, saved
+    pages) share post ids by chance and are kept apart."""
+    from dataclasses import replace
+
+    db_url, engine = archive
+    store = ArchiveStore(engine)
+    run = store.start_run("test", None)
+    first = seed_item(FIRST)
+    store.store_article(first, run)
+    moved = replace(seed_item(SECOND), url=first.url.rstrip("/") + "-renamed/")
+    store.store_article(moved, run)  # the same post under a new slug
+    other = replace(
+        seed_item(SECOND), url=first.url.rstrip("/") + "-other/",
+        published_at=first.published_at - timedelta(days=400), title="別の記事",
+    )  # fmt: skip
+    store.store_article(other, run)
+    rows = query(db_url, "SELECT url, wp_post_id, title FROM articles ORDER BY id")
+    assert [(r["url"], r["wp_post_id"]) for r in rows] == [
+        (moved.url, first.wp_post_id),
+        (other.url, None),
+    ]

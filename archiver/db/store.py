@@ -6,10 +6,11 @@ unchanged page changes only `last_seen_at`/`last_crawled_at` and writes no histo
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert, select, update
@@ -29,6 +30,8 @@ from archiver.items import (
     Visit,
 )
 from archiver.parse.urls import canonical_url, site_domain
+
+logger = logging.getLogger(__name__)
 
 RUN_COUNTERS = (
     "pages",
@@ -50,6 +53,19 @@ class StoreResult:
     comments_changed: int = 0
     comments_deleted: int = 0
     before: PageBefore | None = None  # the archive's copy before this fetch (None: new)
+
+
+def _another_post(stored: Article, item: ArticleItem) -> bool:
+    """A stored article with the page's post id is another post when both publication times are
+    known and differ (WordPress keeps a post's date when its slug changes); without both times,
+    when its title differs too."""
+    if stored.published_at is None or item.published_at is None:
+        return stored.title != item.title
+    return _naive_utc(stored.published_at) != _naive_utc(item.published_at)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class ArchiveStore:
@@ -226,12 +242,19 @@ class ArchiveStore:
         self, session: Session, site: Site, item: ArticleItem, run_id: int | None
     ) -> tuple[Article, StoreResult]:
         article = session.scalar(select(Article).where(Article.url == item.url))
-        if article is None and item.wp_post_id is not None:
+        post_id = item.wp_post_id
+        if article is None and post_id is not None:
             article = session.scalar(
-                select(Article).where(
-                    Article.site_id == site.id, Article.wp_post_id == item.wp_post_id
-                )
+                select(Article).where(Article.site_id == site.id, Article.wp_post_id == post_id)
             )
+            if article is not None and _another_post(article, item):
+                # One post id, two posts: not a changed slug but pages of two sites
+                # served from one (a mirror, saved pages). Both are kept; the new one without id.
+                logger.warning(
+                    "%s has post id %s like %s, published apart: stored apart",
+                    item.url, post_id, article.url,
+                )  # fmt: skip
+                article, post_id = None, None
         observed = item.fetched_at
         if article is None:
             article = Article(
@@ -260,7 +283,7 @@ class ArchiveStore:
             "published_raw", "modified_at", "body_text", "body_html", "comment_count_shown",
             "comment_markup", "tags", "sources", "related_urls", "previous_url", "next_url",
         ):  # fmt: skip
-            value = getattr(item, name)
+            value = post_id if name == "wp_post_id" else getattr(item, name)
             if getattr(article, name) != value:
                 setattr(article, name, value)
         article.last_crawled_at = observed

@@ -50,6 +50,31 @@ MONTHS = {
     )
 }
 
+# Month names of the European languages whose pages we read (full and abbreviated, lower case),
+# beside the English ones above: German, French, Spanish, Portuguese, Italian, Dutch.
+MONTH_WORDS = {
+    word: number
+    for number, words in enumerate(
+        [
+            "januar jänner janvier enero janeiro gennaio januari jan janv ene gen",
+            "februar février fevrier febrero fevereiro febbraio februari feb févr fevr fév",
+            "märz maerz mars marzo março marco maart mär mrz",
+            "april avril abril aprile apr avr abr",
+            "mai mayo maio maggio mei",
+            "juni juin junio junho giugno jun",
+            "juli juillet julio julho luglio jul juil",
+            "august août aout agosto augustus aug ago",
+            "september septembre septiembre setiembre setembro settembre sep sept set",
+            "oktober octobre octubre outubro ottobre okt oct ott",
+            "november novembre noviembre novembro nov",
+            "dezember décembre decembre diciembre dezembro dicembre december dez déc dec dic",
+        ],
+        start=1,
+    )
+    for word in words.split()
+}
+_MONTH_WORD = "|".join(sorted(map(re.escape, MONTH_WORDS), key=len, reverse=True))
+
 _YMD_JA = re.compile(
     r"(?<!\d)(?:(?P<era>令和|平成|昭和|大正|明治)\s*(?P<eyear>\d{1,2}|元)|(?P<year>\d{4}))\s*年\s*"
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
@@ -66,8 +91,22 @@ _DMY_EN = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})\s+(?P<mname>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?P<year>\d{4})",
     re.IGNORECASE,
 )
+# "29. März 2020", "26 de abril de 2022", "21. Jan. 2015"; "März 21, 2014"; "17.10.2019".
+_DMY_WORD = re.compile(
+    rf"(?<![\d\w])(?P<day>\d{{1,2}})(?:\.|er)?\s*(?:de\s+)?(?P<mword>{_MONTH_WORD})\.?,?\s*"
+    r"(?:de\s+)?(?P<year>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_MDY_WORD = re.compile(
+    rf"(?<!\w)(?P<mword>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}})\.?,?\s+(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_DMY_DOTS = re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?!\d)")
+# What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//".
 _TIME = re.compile(
-    r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*(?:at\s+|T)?(?P<ampm_ja>午前|午後)?\s*"
+    r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*"
+    r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|[-/|·•@]{1,2})\s+|T)?"
+    r"(?P<ampm_ja>午前|午後)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?",
@@ -190,7 +229,7 @@ def _absolute(text: str, tz: str) -> tuple | None:
     Returns (utc, local_date, precision), `_INVALID` for an impossible date, None for other text.
     """
     normalized = _normalize(text)
-    for pattern in (_YMD_JA, _YMD_NUM, _MDY_EN, _DMY_EN):
+    for pattern in (_YMD_JA, _YMD_NUM, _MDY_EN, _DMY_EN, _DMY_WORD, _MDY_WORD, _DMY_DOTS):
         match = pattern.search(normalized)
         if match:
             try:
@@ -222,7 +261,12 @@ def _time_only(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
 
 def _calendar_date(match: re.Match) -> date:
     groups = match.groupdict()
-    month = MONTHS[groups["mname"][:3].lower()] if groups.get("mname") else int(groups["month"])
+    if groups.get("mname"):
+        month = MONTHS[groups["mname"][:3].lower()]
+    elif groups.get("mword"):
+        month = MONTH_WORDS[groups["mword"].lower()]
+    else:
+        month = int(groups["month"])
     day_of_month = int(groups["day"])
     if groups.get("era"):
         era = groups["era"]

@@ -16,6 +16,7 @@ from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from archiver.parse.urls import canonical_url, site_domain
+from archiver.parse.zones import page_timezone
 
 
 def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> ArticleItem:
@@ -30,7 +31,9 @@ def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> A
         fetched_url=fetched_url,
         fetched_at=fetched_at,
         domain=domain,
-        timezone=profile.timezone,
+        timezone=page_timezone(
+            fields.language, fields.datetimes, profile.own_timezone, profile.timezone
+        ),
         date_formats=profile.date_formats,
         wp_post_id=fields.wp_post_id,
         title=fields.title,

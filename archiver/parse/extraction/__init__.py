@@ -62,7 +62,8 @@ _CURRENT_PAGE = etree.XPath(
 class PageExtract:
     """What one fetched page holds."""
 
-    article: ArticleFields | None  # None: the page has no article signal
+    article: ArticleFields | None  # None: the page is no article page (`refusal` says why)
+    refusal: str | None = None
     comment_markup: str | None = None  # name of the parser that read the comments
     has_comment_signs: bool = False  # comment markup present, whether or not a parser knew it
     comments: list[CommentItem] = field(default_factory=list)
@@ -76,9 +77,9 @@ class PageExtract:
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
     sel = Selector(text=html, type="html")  # parsel would take JSON-looking text for JSON
-    fields = ARTICLE_PARSER.read(sel, url)
+    fields, refused = ARTICLE_PARSER.examine(sel, url)
     if fields is None:
-        return PageExtract(article=None)
+        return PageExtract(article=None, refusal=refused)
     extract = PageExtract(article=fields)
     name, comments = read_comments(sel, profile, url)
     if name is not None:

@@ -30,7 +30,14 @@ _SHOWN_COUNTS = (
 _ONE = re.compile(r"^\s*(?:one|1)\s+(?:thought|response|comment|reply)\b", re.I)
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
-ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report"}
+_SINGLE_CLASS = re.compile(r"\b(single|postid-\d+)\b")
+_POST_ENTRY = re.compile(r"^post-\d+$")
+_COMMENT_ID = re.compile(r"^(?:(?:li|div|article)-)?comment-\d+$")
+# Body classes WordPress gives the pages that list posts.
+LISTING_BODY_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "search"})
+# schema.org types (JSON-LD or microdata) of a page that is one post with its discussion.
+ARTICLE_TYPES = {"Article", "BlogPosting", "NewsArticle", "Report", "OpinionNewsArticle",
+                 "LiveBlogPosting", "QAPage", "DiscussionForumPosting"}  # fmt: skip
 
 
 @dataclass
@@ -51,6 +58,8 @@ class ArticleFields:
     related: list[str] = field(default_factory=list)  # related articles' URLs
     previous_url: str | None = None
     next_url: str | None = None
+    language: str | None = None  # <html lang>
+    datetimes: list[str] = field(default_factory=list)  # every <time datetime> of the page
 
 
 class WordPressArticleParser:
@@ -66,22 +75,44 @@ class WordPressArticleParser:
                            "wp-block-comments-title")  # fmt: skip
 
     def read(self, sel: Selector, url: str = "") -> ArticleFields | None:
-        """The article's fields, or None when the page has no article signal."""
-        page = PageIndex(sel.root)
-        if not self._is_article(page, sel):
-            return None
-        return self._fields(page, url)
+        """The article's fields, or None when the page is no article (see `refusal`)."""
+        return self.examine(sel, url)[0]
 
-    def _is_article(self, page: PageIndex, sel: Selector) -> bool:
-        """SPEC's article signals: og:type, body class, JSON-LD type, or an article with a title."""
-        if page.meta.get("og:type") == "article":
-            return True
-        if re.search(r"\b(single|postid-\d+)\b", page.body_class):
-            return True
-        if self._jsonld_types(sel) & ARTICLE_TYPES:
-            return True
-        article = page.first_tag.get("article")
-        return article is not None and bool(sel.xpath("//article[.//h1 or .//h2]"))
+    def examine(self, sel: Selector, url: str = "") -> tuple[ArticleFields | None, str | None]:
+        """The article's fields, or None and the reason the page is no article."""
+        page = PageIndex(sel.root)
+        refused = self.refusal(page, sel)
+        return (None, refused) if refused is not None else (self._fields(page, url), None)
+
+    def refusal(self, page: PageIndex, sel: Selector) -> str | None:
+        """Why the page is no article page, or None when it is one.
+
+        A listing is never an article: WordPress's body classes for home, blog, archive,
+        category, tag and search pages, or two or more `post-N` entries (unless the body class
+        says it is a single post, whose related posts may print such entries too). Otherwise
+        SPEC's signals: og:type, body class, JSON-LD type, an article element with a title, one
+        pre-HTML5 `div.post#post-N`, or comments beside a reply form. (JSON-LD or microdata
+        types, including a question page with its answers.)
+        """
+        classes = set(page.body_class.split())
+        listing = sorted(LISTING_BODY_CLASSES & classes)
+        if listing:
+            return f"a listing page (body class {listing[0]})"
+        single = bool(_SINGLE_CLASS.search(page.body_class))
+        if len(page.post_entries) >= 2 and not single:
+            return f"a listing page ({len(page.post_entries)} post entries)"
+        if (
+            page.meta.get("og:type") == "article"
+            or single
+            or (self._jsonld_types(sel) | page.item_types) & ARTICLE_TYPES
+            or (
+                page.first_tag.get("article") is not None and sel.xpath("//article[.//h1 or .//h2]")
+            )
+            or any(tag == "div" and "post" in names for tag, names in page.post_entries)
+            or (page.has_comment_ids and page.has_reply_form)
+        ):
+            return None
+        return "no article signal"
 
     def _fields(self, page: PageIndex, url: str) -> ArticleFields:
         body = page.first_with_class(self.BODY_CLASSES)
@@ -108,6 +139,8 @@ class WordPressArticleParser:
             comment_count_shown=shown_count(
                 page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES))
             ),
+            language=(page.first_tag["html"].get("lang") if "html" in page.first_tag else None),
+            datetimes=page.datetimes,
         )
 
     def _post_id(self, page: PageIndex) -> int | None:
@@ -156,7 +189,7 @@ def shown_count(text: str | None) -> int | None:
 class PageIndex:
     """One pass over a page: its metas, links, and the first element of each class and tag."""
 
-    WANTED_TAGS = frozenset({"title", "h1", "article", "body"})
+    WANTED_TAGS = frozenset({"html", "title", "h1", "article", "body"})
     CATEGORY_CLASSES = ("p-entry__cat", "taxonomy-category")
 
     def __init__(self, root: HtmlElement) -> None:
@@ -168,10 +201,28 @@ class PageIndex:
         self.category_rel: HtmlElement | None = None
         self.author_link: HtmlElement | None = None
         self.tags: list[str] = []
+        self.post_entries: list[tuple[str, list[str]]] = []  # (tag, classes) of each #post-N
+        self.has_comment_ids = False
+        self.has_reply_form = False
+        self.datetimes: list[str] = []
+        self.item_types: set[str] = set()  # schema.org microdata, by local name
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
                 continue
+            item_type = element.get("itemtype")
+            if item_type:
+                self.item_types.update(
+                    name.rstrip("/").rpartition("/")[2] for name in item_type.split()
+                )
+            element_id = element.get("id")
+            if element_id:
+                if _POST_ENTRY.match(element_id):
+                    self.post_entries.append((tag, element.get("class", "").split()))
+                elif element_id in ("respond", "commentform"):
+                    self.has_reply_form = True
+                elif not self.has_comment_ids and _COMMENT_ID.match(element_id):
+                    self.has_comment_ids = True
             if tag == "meta":
                 key = element.get("property") or element.get("name")
                 if key and key not in self.meta and element.get("content"):
@@ -194,6 +245,8 @@ class PageIndex:
                         self.tags.append(name)
             if tag in self.WANTED_TAGS:
                 self.first_tag.setdefault(tag, element)
+            elif tag == "time" and element.get("datetime"):
+                self.datetimes.append(element.get("datetime", "").strip())
             names = element.get("class")
             if names:
                 tokens = names.split()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
@@ -303,7 +304,7 @@ def _body(cue: HtmlElement | None, cues: Cues, own: list[HtmlElement]) -> HtmlEl
         paragraphs = [e for e in own if e.tag == "p"]
         if not paragraphs:
             return None
-        cue = etree.Element("div")
+        cue = lxml.html.Element("div")  # an HTML element, as the page's own are
         for paragraph in paragraphs:
             cue.append(deepcopy(paragraph))
         return _strip(cue, cues)
@@ -366,4 +367,4 @@ def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
 
 
 def _text(element: HtmlElement) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
+    return _SPACE.sub(" ", "".join(element.itertext())).strip()

@@ -34,6 +34,8 @@ class SiteProfile:
     comment_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The site's own date forms (strptime), tried before the built-in ones.
     date_formats: tuple[str, ...] = ()
+    # The zone the site's own file names (None: it names none, `timezone` is the default's).
+    own_timezone: str | None = None
 
 
 @lru_cache(maxsize=128)
@@ -46,6 +48,7 @@ def load_profile(domain: str) -> SiteProfile:
     return SiteProfile(
         domain=domain,
         timezone=data.get("timezone", "Asia/Tokyo"),
+        own_timezone=own.get("timezone"),
         vote_selectors=tuple(VoteSelector(**entry) for entry in data.get("votes", [])),
         notes=data.get("notes", ""),
         comment_markup=data.get("comment_markup"),
