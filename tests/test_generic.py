@@ -3,6 +3,7 @@ every markup family read back as the same tree and fields, and junk never raises
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,3 +87,22 @@ def test_a_pingback_without_field_classes_is_read_from_its_paragraphs() -> None:
         "ある日記",
         "Pingback: ある日記",
     )
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        '<div class="comment-author">山田 on <a href="#c">2024年3月1日</a></div>',
+        '<div class="comment-author"><a href="/u/">山田</a> <span>管理人</span></div>',
+        '<div class="comment-author">山田, <time datetime="2024-03-01">3月1日</time></div>',
+        '<span class="comment__author-name">山田</span>',
+    ],
+)
+def test_the_name_is_read_out_of_an_author_element_that_holds_more(author: str) -> None:
+    from parsel import Selector
+
+    html = f'<div id="comment-7">{author}<div class="comment-content"><p>本文</p></div></div>'
+    (comment,) = GenericCommentParser().parse(
+        Selector(text=html, type="html"), load_profile("x"), URL
+    )
+    assert comment.author == "山田"

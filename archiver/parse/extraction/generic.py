@@ -41,6 +41,10 @@ _KINDS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
 _SPACE = re.compile(r"\s+")
 # What themes print after a name: "X says:", "X dijo:", "X sagt:" (the cue element often holds it).
 _SAYS = re.compile(r"\s*(?:says|said|dijo|sagt|schreibt|écrit|より|:)\s*:?\s*$", re.IGNORECASE)
+# The word between a name and its date: "X on <date>", "X am <Datum>", "X le <date>".
+_CONNECTOR = re.compile(r"\s+(?:on|am|um|le|el|em|op|il)\s*$", re.IGNORECASE)
+_NAME_TAGS = frozenset({"a", "cite", "b", "strong"})
+_NAME_CLASSES = frozenset({"fn", "url", "name", "author-name", "comment-author-link"})
 _RELATIVE = re.compile(r"\bago\b|前|\bvor\b|\bhace\b|\bil y a\b", re.IGNORECASE)
 
 
@@ -258,7 +262,7 @@ def _comment(
     author = _first(by_class, cues.author)
     date = _date(own, _first(by_class, cues.date))
     body = _body(_first(by_class, cues.body), cues, own)
-    author_text = _SAYS.sub("", _text(author)) if author is not None else ""
+    author_text = _author_name(author) if author is not None else ""
     if not author_text and kind != KIND_COMMENT and body is not None:
         link = body.find(".//a")
         author_text = _text(link) if link is not None else ""
@@ -273,6 +277,28 @@ def _comment(
         kind=kind,
         page_url=page_url,
     )
+
+
+def _author_name(element: HtmlElement) -> str:
+    """The name in an author element, which themes fill with more (the date, a reply link, a
+    badge): its own leading text ("山田 on <a>date</a>"), else its first name-like child (a
+    link, `cite`, `b`, `.fn`), else all its text."""
+    lead = _clean_name(_SPACE.sub(" ", element.text or "").strip())
+    if any(ch.isalnum() for ch in lead):
+        return lead
+    for child in element.iterdescendants():
+        if not isinstance(child.tag, str):
+            continue
+        names = child.get("class", "").split()
+        if child.tag in _NAME_TAGS or _NAME_CLASSES.intersection(names):
+            name = _clean_name(_text(child))
+            if name:
+                return name
+    return _clean_name(_text(element))
+
+
+def _clean_name(text: str) -> str:
+    return _CONNECTOR.sub("", _SAYS.sub("", text)).strip(" ,;|–—-")
 
 
 def _first(by_class: dict[str, HtmlElement], ranked: tuple[str, ...]) -> HtmlElement | None:
