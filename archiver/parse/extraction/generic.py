@@ -24,9 +24,14 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.items import KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK, CommentItem
-from archiver.parse.extraction.helpers import first_int, inner_html
-from archiver.parse.extraction.wpcore import _vote_xpaths
+from archiver.items import KIND_COMMENT, CommentItem
+from archiver.parse.extraction.helpers import (
+    KINDS_BY_CLASS,
+    collapsed_text,
+    depth_class,
+    inner_html,
+)
+from archiver.parse.extraction.wpcore import vote_queries
 from archiver.parse.profiles import SiteProfile
 from archiver.parse.text import html_to_text
 
@@ -37,8 +42,6 @@ _CANDIDATES = etree.XPath(
     " or starts-with(@id, 'div-comment-') or starts-with(@id, 'article-comment-')"
     " or starts-with(@id, 'wpd-comm-') or starts-with(@id, 'wc-comm-')]"
 )
-_KINDS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
-_SPACE = re.compile(r"\s+")
 # What themes print after a name: "X says:", "X dijo:", "X sagt:" (the cue element often holds it).
 _SAYS = re.compile(r"\s*(?:says|said|dijo|sagt|schreibt|écrit|より|:)\s*:?\s*$", re.IGNORECASE)
 # The word between a name and its date: "X on <date>", "X am <Datum>", "X le <date>".
@@ -138,7 +141,7 @@ def find_comments(root: HtmlElement) -> list[_Found]:
     found = list(by_number.values())
     for comment in found:
         comment.element = _outermost(comment.element)
-        comment.depth_class = _depth_class(comment.element)
+        comment.depth_class = depth_class(comment.element.get("class", "").split())
     return found
 
 
@@ -254,7 +257,7 @@ def _comment(
     page_url: str,
 ) -> CommentItem:
     classes = comment.element.get("class", "").split()
-    kind = next((_KINDS[c] for c in classes if c in _KINDS), KIND_COMMENT)
+    kind = next((KINDS_BY_CLASS[c] for c in classes if c in KINDS_BY_CLASS), KIND_COMMENT)
     by_class: dict[str, HtmlElement] = {}
     for element in own:
         for name in element.get("class", "").split():
@@ -265,7 +268,7 @@ def _comment(
     author_text = _author_name(author) if author is not None else ""
     if not author_text and kind != KIND_COMMENT and body is not None:
         link = body.find(".//a")
-        author_text = _text(link) if link is not None else ""
+        author_text = collapsed_text(link) if link is not None else ""
     return CommentItem(
         external_id=comment.number,
         depth=depth,
@@ -283,7 +286,7 @@ def _author_name(element: HtmlElement) -> str:
     """The name in an author element, which themes fill with more (the date, a reply link, a
     badge): its own leading text ("山田 on <a>date</a>"), else its first name-like child (a
     link, `cite`, `b`, `.fn`), else all its text."""
-    lead = _clean_name(_SPACE.sub(" ", element.text or "").strip())
+    lead = _clean_name(" ".join((element.text or "").split()))
     if any(ch.isalnum() for ch in lead):
         return lead
     for child in element.iterdescendants():
@@ -291,10 +294,10 @@ def _author_name(element: HtmlElement) -> str:
             continue
         names = child.get("class", "").split()
         if child.tag in _NAME_TAGS or _NAME_CLASSES.intersection(names):
-            name = _clean_name(_text(child))
+            name = _clean_name(collapsed_text(child))
             if name:
                 return name
-    return _clean_name(_text(element))
+    return _clean_name(collapsed_text(element))
 
 
 def _clean_name(text: str) -> str:
@@ -316,7 +319,7 @@ def _date(own: list[HtmlElement], cue: HtmlElement | None) -> str | None:
             return element.get("datetime").strip()
     if cue is None:
         return None
-    shown = _text(cue)
+    shown = collapsed_text(cue)
     for element in (cue, *cue.iterdescendants()):
         title = (element.get("title") or "").strip()
         if title and any(ch.isdigit() for ch in title) and (not shown or _RELATIVE.search(shown)):
@@ -364,19 +367,12 @@ def _drop(element: HtmlElement) -> None:
 
 def _votes(item: HtmlElement, own: list[HtmlElement], profile: SiteProfile) -> int | None:
     owned = set(own)
-    for vote in _vote_xpaths(profile.vote_selectors):
+    for vote in vote_queries(profile.vote_selectors):
         for element in vote.xpath(item):
             if element in owned:
-                count = first_int(element.get(vote.attr) if vote.attr else element.text_content())
+                count = vote.count(element)
                 if count is not None:
                     return count
-    return None
-
-
-def _depth_class(element: HtmlElement) -> int | None:
-    for name in element.get("class", "").split():
-        if name.startswith("depth-") and name[6:].isdigit():
-            return int(name[6:])
     return None
 
 
@@ -390,7 +386,3 @@ def _in_form(element: HtmlElement) -> bool:
 
 def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
     return any(a is outer for a in inner.iterancestors())
-
-
-def _text(element: HtmlElement) -> str:
-    return _SPACE.sub(" ", "".join(element.itertext())).strip()

@@ -7,7 +7,12 @@ from html import escape
 
 from lxml.html import HtmlElement, tostring
 
+from archiver.items import KIND_PINGBACK, KIND_TRACKBACK
+
 _INT = re.compile(r"[-+]?\d[\d,]*")
+_SPACE = re.compile(r"\s+")
+# comment_class() names a ping's kind among the item's classes.
+KINDS_BY_CLASS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
 
 
 def first_int(text: str | None) -> int | None:
@@ -24,3 +29,16 @@ def inner_html(element: HtmlElement) -> str:
     """The element's content as HTML: its leading text (escaped, like the rest) and children."""
     head = escape(element.text or "", quote=False)
     return (head + "".join(tostring(child, encoding="unicode") for child in element)).strip()
+
+
+def collapsed_text(element: HtmlElement) -> str:
+    """The element's text with every run of whitespace one space (names, dates as shown)."""
+    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+
+
+def depth_class(classes: list[str]) -> int | None:
+    """The N of a `depth-N` class (WordPress's comment_class()), or None."""
+    for name in classes:
+        if name.startswith("depth-") and name[6:].isdigit():
+            return int(name[6:])
+    return None

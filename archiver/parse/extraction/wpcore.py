@@ -23,14 +23,18 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from archiver.items import KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK, CommentItem
-from archiver.parse.extraction.helpers import first_int, inner_html
+from archiver.items import KIND_COMMENT, CommentItem
+from archiver.parse.extraction.helpers import (
+    KINDS_BY_CLASS,
+    collapsed_text,
+    depth_class,
+    first_int,
+    inner_html,
+)
 from archiver.parse.profiles import SiteProfile, VoteSelector
 from archiver.parse.text import html_to_text
 
 _COMMENT_ID = re.compile(r"^comment-(\d+)$")
-_KINDS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
-_SPACE = re.compile(r"\s+")
 _LAST_CLASS = re.compile(r"\.([\w-]+)")
 
 
@@ -75,7 +79,7 @@ class WordPressCoreParser:
         default_kind: str = KIND_COMMENT,
         passed_over: list[str] | None = None,
     ) -> list[CommentItem]:
-        vote_xpaths = _vote_xpaths(profile.vote_selectors)
+        vote_xpaths = vote_queries(profile.vote_selectors)
         roles = self._role_of_class
         body_classes = self.BODY
         if profile.comment_classes:  # a site profile's own names for the fields
@@ -116,11 +120,10 @@ class WordPressCoreParser:
             for vote in vote_xpaths:
                 if vote.last_class and vote.last_class not in seen_classes:
                     continue
-                attr = vote.attr
                 for element in vote.xpath(comment_list):
                     owner = _owner(element, body_classes)
                     if owner in parts and owner not in votes:
-                        count = first_int(element.get(attr) if attr else element.text_content())
+                        count = vote.count(element)
                         if count is not None:
                             votes[owner] = count
             for key, element in items.items():
@@ -139,15 +142,15 @@ class WordPressCoreParser:
         default_kind: str,
     ) -> CommentItem:
         classes = item.get("class", "").split()
-        kind = next((_KINDS[c] for c in classes if c in _KINDS), default_kind)
+        kind = next((KINDS_BY_CLASS[c] for c in classes if c in KINDS_BY_CLASS), default_kind)
         body = found.get("body")
         if body is None and kind != KIND_COMMENT:
             body = found.get("ping_body")
         author_element = found.get("author")
-        author = _text(author_element) if author_element is not None else ""
+        author = collapsed_text(author_element) if author_element is not None else ""
         if kind != KIND_COMMENT and not author and found.get("ping_body") is not None:
             link = found["ping_body"].find(".//a")
-            author = _text(link) if link is not None else ""
+            author = collapsed_text(link) if link is not None else ""
         return CommentItem(
             external_id=key.removeprefix("comment-"),
             depth=_depth(item, classes),
@@ -200,10 +203,6 @@ def _is_reply_list(element: HtmlElement) -> bool:
     return element.tag in ("ol", "ul", "div") and "children" in element.get("class", "").split()
 
 
-def _text(element: HtmlElement) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
-
-
 def _date(container: HtmlElement | None) -> str | None:
     """The machine-readable `datetime` when the date shows one, else the shown text."""
     if container is None:
@@ -211,14 +210,14 @@ def _date(container: HtmlElement | None) -> str | None:
     time = container if container.tag == "time" else container.find(".//time")
     if time is not None and time.get("datetime"):
         return time.get("datetime").strip()
-    return _text(time if time is not None else container) or None
+    return collapsed_text(time if time is not None else container) or None
 
 
 def _depth(item: HtmlElement, classes: list[str]) -> int:
     """The `depth-N` class; without one, the number of reply lists around the comment plus one."""
-    for name in classes:
-        if name.startswith("depth-") and name[6:].isdigit():
-            return int(name[6:])
+    shown = depth_class(classes)
+    if shown is not None:
+        return shown
     depth, parent = 1, item.getparent()
     while parent is not None:
         depth += _is_reply_list(parent)
@@ -232,9 +231,13 @@ class _VoteQuery:
     attr: str | None
     last_class: str | None  # the class the counter itself carries, for the cheap pre-check
 
+    def count(self, element: HtmlElement) -> int | None:
+        """The number a counter element shows, from its attribute or its text."""
+        return first_int(element.get(self.attr) if self.attr else element.text_content())
+
 
 @lru_cache(maxsize=64)
-def _vote_xpaths(selectors: tuple[VoteSelector, ...]) -> tuple[_VoteQuery, ...]:
+def vote_queries(selectors: tuple[VoteSelector, ...]) -> tuple[_VoteQuery, ...]:
     translator = GenericTranslator()
     queries = []
     for selector in selectors:
