@@ -10,7 +10,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert, select, update
@@ -61,11 +61,7 @@ def _another_post(stored: Article, item: ArticleItem) -> bool:
     when its title differs too."""
     if stored.published_at is None or item.published_at is None:
         return stored.title != item.title
-    return _naive_utc(stored.published_at) != _naive_utc(item.published_at)
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    return clock.as_utc(stored.published_at) != clock.as_utc(item.published_at)
 
 
 class ArchiveStore:

@@ -106,9 +106,6 @@ class GenericCommentParser:
 
     name = "generic"
 
-    def matches(self, sel: Selector) -> bool:
-        return bool(find_comments(sel.root))
-
     def parse(self, sel: Selector, profile: SiteProfile, page_url: str) -> list[CommentItem]:
         found = find_comments(sel.root)
         cues = generic_cues().with_profile(profile) if profile.comment_classes else generic_cues()
@@ -167,9 +164,10 @@ def _outermost(element: HtmlElement) -> HtmlElement:
         classes = parent.get("class", "").split()
         if parent.tag != "li" and "comment" not in classes:
             return element
-        # A wrapper holds this comment alone, its replies apart.
+        # A wrapper holds this comment alone, its replies apart. (The cheap class test first:
+        # a reply list holds the whole subthread, which an id scan would walk once per level.)
         others = [c for c in parent if isinstance(c.tag, str) and c is not element]
-        if any(_holds_comment(o) and not _is_reply_container(o, generic_cues()) for o in others):
+        if any(not _is_reply_container(o, generic_cues()) and _holds_comment(o) for o in others):
             return element
         element = parent
 
@@ -346,23 +344,10 @@ def _strip(body: HtmlElement, cues: Cues) -> HtmlElement:
             continue
         names = element.get("class", "").split()
         if element.tag in cues.not_body_tags or cues.not_body_classes.intersection(names):
-            _drop(element)
+            element.drop_tree()  # its tail stays, joined to what precedes it
         elif _COMMENT_ID.match(element.get("id", "")):
-            _drop(element)  # a nested reply, in a theme that prints replies inside the body
+            element.drop_tree()  # a nested reply, in a theme that prints replies inside the body
     return body
-
-
-def _drop(element: HtmlElement) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
 
 
 def _votes(item: HtmlElement, own: list[HtmlElement], profile: SiteProfile) -> int | None:
