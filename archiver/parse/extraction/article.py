@@ -74,10 +74,6 @@ class WordPressArticleParser:
     SHOWN_COUNT_CLASSES = ("c-comment__tab-item is-active", "comments-title",
                            "wp-block-comments-title")  # fmt: skip
 
-    def read(self, sel: Selector, url: str = "") -> ArticleFields | None:
-        """The article's fields, or None when the page is no article (see `refusal`)."""
-        return self.examine(sel, url)[0]
-
     def examine(self, sel: Selector, url: str = "") -> tuple[ArticleFields | None, str | None]:
         """The article's fields, or None and the reason the page is no article."""
         page = PageIndex(sel.root)
