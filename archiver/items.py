@@ -19,12 +19,14 @@ class CommentItem:
     external_id: str | None
     depth: int
     author: str
-    posted_raw: str | None
+    posted_raw: str | None  # the date text as shown
     body_text: str
     body_html: str
     votes: int | None = None
     kind: str = KIND_COMMENT
     page_url: str = ""
+    # The machine-readable date shown with it (`<time datetime>`, a relative date's `title`).
+    posted_attr: str | None = None
     # Filled by the date pipeline.
     posted_at: datetime | None = None
     posted_on: date | None = None
@@ -80,6 +82,7 @@ class ArticleItem:
     domain: str
     timezone: str = "Asia/Tokyo"
     date_formats: tuple[str, ...] = ()  # the site profile's own date forms
+    language: str | None = None  # <html lang>: how its numeric dates run
     wp_post_id: int | None = None
     title: str | None = None
     category: str | None = None

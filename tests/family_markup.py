@@ -68,8 +68,20 @@ def iso(c: Comment) -> str:
     return f"2024-03-{c.day:02d}T{c.time}:00+09:00"
 
 
-# Each family: how one comment and its replies are printed, and what the reader keeps as the
-# shown date (`posted_raw`).
+def text_only(c: Comment) -> tuple[str, str | None]:
+    return shown(c), None
+
+
+def text_and_datetime(c: Comment) -> tuple[str, str | None]:
+    return shown(c), iso(c)
+
+
+def relative_with_title(c: Comment) -> tuple[str, str | None]:
+    return "2 years ago", shown(c)
+
+
+# Each family: how one comment and its replies are printed; the reader keeps the date shown
+# (`posted_raw`) and, where the markup has one, its machine-readable twin (`posted_attr`).
 def legacy(c: Comment, depth: int, replies: list[str]) -> str:
     """WordPress's legacy walker (themes without html5 support): the text straight in the body."""
     kids = "".join(replies)
@@ -179,16 +191,17 @@ def after_parent(c: Comment, depth: int, replies: list[str]) -> str:
 
 
 FAMILIES = {
-    # family: (render, list opening, list closing, posted_raw of a comment, votes shown)
-    "legacy-walker": (legacy, '<ol class="comment-list">', "</ol>", shown, False),
+    # family: (render, list opening, list closing, (posted_raw, posted_attr), votes shown)
+    "legacy-walker": (legacy, '<ol class="comment-list">', "</ol>", text_only, False),
     "cocoon": (cocoon, '<section class="comment-list"><ol class="commets-list">', "</ol></section>",
-               shown, False),
-    "wpdiscuz": (wpdiscuz, '<div class="wpd-thread-list">', "</div>", shown, True),
-    "li-comment": (li_comment, '<ol class="commentlist">', "</ol>", iso, False),
-    "div-list": (div_list, '<div class="comments-inner">', "</div>", iso, False),
-    "genesis": (genesis, '<ol class="comment-list">', "</ol>", iso, False),
-    "drupal": (drupal, '<section class="comment-wrapper">', "</section>", shown, False),
-    "replies-after-parent": (after_parent, '<div class="comment-list">', "</div>", shown, False),
+               text_only, False),
+    "wpdiscuz": (wpdiscuz, '<div class="wpd-thread-list">', "</div>", relative_with_title, True),
+    "li-comment": (li_comment, '<ol class="commentlist">', "</ol>", text_and_datetime, False),
+    "div-list": (div_list, '<div class="comments-inner">', "</div>", text_and_datetime, False),
+    "genesis": (genesis, '<ol class="comment-list">', "</ol>", text_and_datetime, False),
+    "drupal": (drupal, '<section class="comment-wrapper">', "</section>", text_only, False),
+    "replies-after-parent": (after_parent, '<div class="comment-list">', "</div>", text_only,
+                             False),
 }  # fmt: skip
 
 
@@ -214,7 +227,7 @@ def page(thread: tuple[Comment, ...], family: str) -> str:
 
 
 def expected(thread: tuple[Comment, ...], family: str) -> dict:
-    _, _, _, posted_raw, votes = FAMILIES[family]
+    _, _, _, attr, votes = FAMILIES[family]
     ordered: list[tuple[Comment, int, int | None]] = []  # comment, depth, parent's position
 
     def walk(parent: int | None, depth: int, parent_position: int | None) -> None:
@@ -230,7 +243,8 @@ def expected(thread: tuple[Comment, ...], family: str) -> dict:
                     "comment_count_shown": len(thread), "comment_count": len(thread)},
         "comments": [
             {"position": n, "depth": depth, "parent_position": parent, "author": c.author,
-             "posted_raw": posted_raw(c), "posted_on": f"2024-03-{c.day:02d}",
+             "posted_raw": attr(c)[0], "posted_attr": attr(c)[1],
+             "posted_on": f"2024-03-{c.day:02d}",
              "body_text": "\n\n".join(c.body), "votes": c.votes if votes else None}
             for n, (c, depth, parent) in enumerate(ordered, start=1)
         ],

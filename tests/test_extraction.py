@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from archiver.parse.dates import parse_date
 from archiver.parse.extraction import extract_page
+from archiver.parse.prepare import comment_date
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from tests.conftest import FIXTURES
 
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
 PAGE_URL = "http://127.0.0.1:8000/2021/12/23/article/"
+NOW = datetime(2026, 12, 2, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -48,7 +50,9 @@ def test_fixture_page_parses_to_expected(case: Path) -> None:
         assert parent == want["parent_position"], f"{where}: parent"
         assert got.author == want["author"], f"{where}: author"
         assert got.posted_raw == want["posted_raw"], f"{where}: posted_raw"
-        assert str(parse_date(got.posted_raw).local_date) == want["posted_on"], f"{where}: date"
+        assert got.posted_attr == want.get("posted_attr"), f"{where}: posted_attr"
+        posted = comment_date(got, "Asia/Tokyo", NOW, None)
+        assert str(posted.local_date) == want["posted_on"], f"{where}: date"
         assert got.body_text == want["body_text"], f"{where}: body_text"
         assert got.votes == want["votes"], f"{where}: votes"
         assert got.external_id and got.external_id.isdigit(), f"{where}: site id"

@@ -45,7 +45,8 @@ def read_back(thread: tuple[Comment, ...], family: str) -> list[dict]:
     return [
         {"position": c.position, "depth": c.depth,
          "parent_position": position[c.parent_key] if c.parent_key else None,
-         "author": c.author, "posted_raw": c.posted_raw, "body_text": c.body_text,
+         "author": c.author, "posted_raw": c.posted_raw, "posted_attr": c.posted_attr,
+         "body_text": c.body_text,
          "votes": c.votes}
         for c in comments
     ]  # fmt: skip

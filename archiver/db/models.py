@@ -135,6 +135,7 @@ class Comment(Base):
     posted_on: Mapped[date | None] = mapped_column(Date)
     posted_precision: Mapped[str | None] = mapped_column(String(8))
     posted_raw: Mapped[str | None] = mapped_column(Text)
+    posted_attr: Mapped[str | None] = mapped_column(Text)  # revision 0006
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     votes: Mapped[int | None] = mapped_column(Integer)

@@ -383,6 +383,7 @@ class ThreadWriter:
                     "posted_on": c.posted_on,
                     "posted_precision": c.posted_precision,
                     "posted_raw": c.posted_raw,
+                    "posted_attr": c.posted_attr,
                     "body_text": c.body_text,
                     "body_html": c.body_html,
                     "votes": c.votes,
@@ -424,7 +425,9 @@ class ThreadWriter:
         if _finer(comment.posted_precision, row.posted_precision):
             values["posted_at"], values["posted_on"] = comment.posted_at, comment.posted_on
             values["posted_precision"] = comment.posted_precision
-            values["posted_raw"] = comment.posted_raw
+        # How the page writes the date (no history: the same date, as shown and as attribute).
+        if (row.posted_raw, row.posted_attr) != (comment.posted_raw, comment.posted_attr):
+            values["posted_raw"], values["posted_attr"] = comment.posted_raw, comment.posted_attr
         # Placement follows the latest complete fetch (SPEC: positions); a partial one moves nothing.
         if self.item.comments_complete:
             placement = {
@@ -490,7 +493,8 @@ _STORED_COLUMNS = [
     COMMENTS.c[name]
     for name in (
         "id", "external_id", "kind", "parent_id", "depth", "position", "author",
-        "posted_precision", "votes", "body_text", "body_html", "deleted_at",
+        "posted_precision", "posted_raw", "posted_attr", "votes", "body_text", "body_html",
+        "deleted_at",
     )
 ]  # fmt: skip
 

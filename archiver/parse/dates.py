@@ -75,6 +75,17 @@ MONTH_WORDS = {
 }
 _MONTH_WORD = "|".join(sorted(map(re.escape, MONTH_WORDS), key=len, reverse=True))
 
+# A machine-readable date and time (ISO 8601 or its space-separated variant), as attributes hold.
+ISO_DATETIME = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+# What a text that shows a date has, whatever its form: a four-digit year, a month's name,
+# 年/月/日, a numeric day and month, or a relative phrase. Finds the date among a comment's
+# other texts (its author, "Reply"); parse_date decides whether it is one.
+DATE_SHAPE = re.compile(
+    rf"(?<![^\W\d_])\d{{4}}(?!\d)|(?<![^\W\d_])(?:{_MONTH_WORD})(?![^\W\d_])|\d\s*[年月日]|\d{{1,2}}\s*[./-]\s*\d{{1,2}}"
+    r"|\bago\b|前|\bvor\b|\bhace\b|\bil y a\b|\byesterday\b|昨日|今日|\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
+
 _YMD_JA = re.compile(
     r"(?<!\d)(?:(?P<era>令和|平成|昭和|大正|明治)\s*(?P<eyear>\d{1,2}|元)|(?P<year>\d{4}))\s*年\s*"
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
@@ -93,7 +104,7 @@ _DMY_EN = re.compile(
 )
 # "29. März 2020", "26 de abril de 2022", "21. Jan. 2015"; "März 21, 2014"; "17.10.2019".
 _DMY_WORD = re.compile(
-    rf"(?<![\d\w])(?P<day>\d{{1,2}})(?:\.|er)?\s*(?:de\s+)?(?P<mword>{_MONTH_WORD})\.?,?\s*"
+    rf"(?<![\d\w])(?P<day>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<mword>{_MONTH_WORD})\.?,?\s*"
     r"(?:de\s+)?(?P<year>\d{4})(?!\d)",
     re.IGNORECASE,
 )
@@ -101,7 +112,14 @@ _MDY_WORD = re.compile(
     rf"(?<!\w)(?P<mword>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}})\.?,?\s+(?P<year>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
-_DMY_DOTS = re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?!\d)")
+_DMY_DOTS = re.compile(r"(?<![\d.])(?P<day>\d{1,2})\. ?(?P<month>\d{1,2})\. ?(?P<year>\d{4})(?!\d)")
+# "18/02/2020", "02/18/2020", "12.29.14", "9-6-2020": day or month first by the page's language
+# (`order`); either way when one of the two is over 12. Where dates run year first (ja, zh, ko),
+# two digits at the end are a day: old 2ch's `21/12/23` is YY/MM/DD.
+_NUMERIC = re.compile(
+    r"(?<![\w/.\-])(?P<first>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<second>\d{1,2})\s*(?P=sep)\s*"
+    r"(?P<year>\d{4}|\d{2})(?![\d/.\-]?\d)"
+)
 # What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//".
 _TIME = re.compile(
     r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*"
@@ -109,7 +127,7 @@ _TIME = re.compile(
     r"(?P<ampm_ja>午前|午後)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?",
+    r"(?:\s*(?P<tz>Z(?!\w)|[+-]\d{2}:?\d{2}))?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分|時間|日|週間|週|か月|ヶ月|ケ月|カ月|年)\s*前")
@@ -162,12 +180,14 @@ def parse_date(
     now: datetime | None = None,
     reference: datetime | date | None = None,
     formats: tuple[str, ...] = (),
+    order: str | None = None,
 ) -> ParsedDate | None:
     """Parse a date shown on a page.
 
     `now` is the fetch time (relative forms resolve against it; default: the current time);
     `reference` is the earliest plausible date, used to give a year-less `1月2日` its year;
-    `formats` are a site profile's own `strptime` forms, tried first (a day-first site, say).
+    `formats` are a site profile's own `strptime` forms, tried first (a day-first site, say);
+    `order` is how the page's numeric dates run (`date_order` of its language; None: unknown).
     Returns None when the text holds no valid date; never raises on any text.
     """
     if not text or not isinstance(text, str) or not isinstance(tz, str):
@@ -176,7 +196,7 @@ def parse_date(
     try:
         result = _hinted(text, tz, formats) if formats else None
         if result is None:
-            result = _absolute(text, tz)
+            result = _absolute(text, tz, order)
         if result is None:  # not an absolute form: what it means depends on now and reference
             zone = _zone(tz)
             normalized = _normalize(text)
@@ -222,8 +242,24 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
 
 
+# Languages whose pages write a numeric date month first; the year-first ones (their dates
+# with a four-digit year first are read whatever the language).
+_MONTH_FIRST = frozenset({"en", "en-us", "en-ph", "en-ca"})
+_YEAR_FIRST = frozenset({"ja", "zh", "ko", "hu", "lt"})
+
+
+def date_order(language: str | None) -> str | None:
+    """How a page in `language` (a BCP 47 tag) writes numeric dates: "mdy", "ymd" or "dmy"."""
+    if not language:
+        return None
+    tag = language.strip().lower().replace("_", "-")
+    if tag in _MONTH_FIRST:
+        return "mdy"
+    return "ymd" if tag.split("-")[0] in _YEAR_FIRST else "dmy"
+
+
 @lru_cache(maxsize=8192)
-def _absolute(text: str, tz: str) -> tuple | None:
+def _absolute(text: str, tz: str, order: str | None = None) -> tuple | None:
     """Forms that name a full date, whatever the fetch time; cached, since threads repeat them.
 
     Returns (utc, local_date, precision), `_INVALID` for an impossible date, None for other text.
@@ -236,7 +272,39 @@ def _absolute(text: str, tz: str) -> tuple | None:
                 return _with_time(_calendar_date(match), normalized[match.end() :], _zone(tz))
             except ValueError:
                 return _INVALID
-    return None
+    match = _NUMERIC.search(normalized)
+    if match is None:
+        return None
+    try:
+        day = _numeric_date(match, order)
+        return _with_time(day, normalized[match.end() :], _zone(tz))
+    except ValueError:
+        return _INVALID
+
+
+def _numeric_date(match: re.Match, order: str | None) -> date:
+    """`A/B/C`, read as the page's order says, else the other way where that is no date (a
+    number over 12 is a day). Where dates run year first, two digits at the end make it
+    `YY/MM/DD`. With no order known, only a text that can mean one day is read."""
+    a, b, c = int(match["first"]), int(match["second"]), int(match["year"])
+    short = len(match["year"]) == 2
+    readings = []  # (year, month, day), preferred first
+    if short and order in (None, "ymd"):
+        readings.append((a, b, c))
+    if order == "dmy":
+        readings += [(c, b, a), (c, a, b)]
+    else:
+        readings += [(c, a, b), (c, b, a)]
+    days = []
+    for year, month, day_of_month in readings:
+        if year < 100:  # as strptime's %y: 69..99 → 1900s, 00..68 → 2000s
+            year += 1900 if year >= 69 else 2000
+        valid = _valid_date(year, month, day_of_month)
+        if valid and valid not in days:
+            days.append(valid)
+    if not days or (order is None and len(days) > 1):
+        raise ValueError(f"no one day in {match.group(0)!r}")
+    return days[0]
 
 
 def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
-from archiver.parse.dates import ParsedDate, parse_date
+from archiver.parse.dates import PRECISIONS, ParsedDate, date_order, parse_date
 from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
@@ -35,6 +35,7 @@ def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> A
             fields.language, fields.datetimes, profile.own_timezone, profile.timezone
         ),
         date_formats=profile.date_formats,
+        language=fields.language,
         wp_post_id=fields.wp_post_id,
         title=fields.title,
         category=fields.category,
@@ -71,15 +72,14 @@ def fill_dates(item: ArticleItem) -> DateReport:
     """
     report = DateReport()
     now, tz, forms = item.fetched_at, item.timezone, item.date_formats
-    published = _parse(item.published_raw, tz, now, forms, report)
+    order = date_order(item.language)
+    published = _parse(item.published_raw, tz, now, forms, order, report)
     if published:
         item.published_at, item.published_on = published.utc, published.local_date
-    modified = _parse(item.modified_raw, tz, now, forms, report)
+    modified = _parse(item.modified_raw, tz, now, forms, order, report)
     item.modified_at = modified.utc if modified else None
     for comment in item.comments:
-        parsed = parse_date(
-            comment.posted_raw, tz=tz, now=now, reference=item.published_at, formats=forms
-        )
+        parsed = comment_date(comment, tz, now, item.published_at, forms, order)
         if parsed is None:
             if comment.posted_raw is not None or comment.kind == KIND_COMMENT:
                 report.comments_unparsed.append(comment)
@@ -90,12 +90,44 @@ def fill_dates(item: ArticleItem) -> DateReport:
     return report
 
 
+def comment_date(
+    comment: CommentItem,
+    tz: str,
+    now: datetime,
+    reference: datetime | None,
+    forms: tuple[str, ...] = (),
+    order: str | None = None,
+) -> ParsedDate | None:
+    """The comment's date: its machine-readable attribute, unless the text shown says more of
+    the same day (an attribute with the day alone beside "3:53 am"); the text where the
+    attribute is missing or unreadable."""
+
+    def parse(raw: str | None) -> ParsedDate | None:
+        return parse_date(raw, tz=tz, now=now, reference=reference, formats=forms, order=order)
+
+    attr, shown = parse(comment.posted_attr), parse(comment.posted_raw)
+    if attr is None:
+        return shown
+    if (
+        shown is not None
+        and shown.local_date == attr.local_date
+        and PRECISIONS.index(shown.precision) > PRECISIONS.index(attr.precision)
+    ):
+        return shown
+    return attr
+
+
 def _parse(
-    raw: str | None, tz: str, now: datetime, forms: tuple[str, ...], report: DateReport
+    raw: str | None,
+    tz: str,
+    now: datetime,
+    forms: tuple[str, ...],
+    order: str | None,
+    report: DateReport,
 ) -> ParsedDate | None:
     if raw is None:
         return None
-    parsed = parse_date(raw, tz=tz, now=now, formats=forms)
+    parsed = parse_date(raw, tz=tz, now=now, formats=forms, order=order)
     if parsed is None:
         report.article_unparsed.append(raw)
     else:

@@ -53,8 +53,8 @@ def build_thread(comments: Sequence[CommentItem]) -> ThreadReport:
 
 
 def _built_key(comment: CommentItem, parent_key: str | None, ordinal: int) -> str:
-    """SPEC identity for a comment with no site id: never from the body, so an edit stays an edit."""
-    material = "\x1f".join(
-        [comment.kind, comment.author, comment.posted_raw or "", parent_key or "", str(ordinal)]
-    )
+    """SPEC identity for a comment with no site id: never from the body, so an edit stays an edit.
+    The date attribute before the text shown: what archives before `posted_attr` stored."""
+    posted = comment.posted_attr or comment.posted_raw or ""
+    material = "\x1f".join([comment.kind, comment.author, posted, parent_key or "", str(ordinal)])
     return "k" + hashlib.sha1(material.encode("utf-8")).hexdigest()[:20]

@@ -14,7 +14,7 @@ from cssselect import GenericTranslator
 from lxml import etree
 from parsel import Selector
 
-from archiver.items import CommentItem
+from archiver.items import KIND_COMMENT, CommentItem
 from archiver.parse.extraction.article import ArticleFields, WordPressArticleParser
 from archiver.parse.extraction.generic import GenericCommentParser
 from archiver.parse.extraction.helpers import first_int
@@ -105,13 +105,20 @@ def read_comments(
     family = next((p for p in ordered if p.matches(sel)), None)
     passed_over: list[str] = []
     comments = family.parse(sel, profile, url, passed_over) if family is not None else []
-    if family is not None and comments and not passed_over and all(_coverage(comments)):
+    if family is not None and comments and not passed_over and _full(comments):
         return family.name, comments
     generic = GENERIC_PARSER.parse(sel, profile, url)
     if generic and _coverage(generic) > _coverage(comments):
         return GENERIC_PARSER.name, generic
     # A family whose list holds nothing it can read has not recognized the page either.
     return (family.name, comments) if family is not None and comments else (None, [])
+
+
+def _full(comments: list[CommentItem]) -> bool:
+    """Every comment read with its body, author and date."""
+    return all(
+        c.body_text and c.author and c.posted_raw for c in comments if c.kind == KIND_COMMENT
+    )
 
 
 def _coverage(comments: list[CommentItem]) -> tuple[int, int, int, int]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 from parsel import Selector
 
+from archiver.parse.dates import ISO_DATETIME
 from archiver.parse.extraction.helpers import first_int, inner_html
 from archiver.parse.extraction.links import (
     NEXT_CLASSES,
@@ -59,7 +60,7 @@ class ArticleFields:
     previous_url: str | None = None
     next_url: str | None = None
     language: str | None = None  # <html lang>
-    datetimes: list[str] = field(default_factory=list)  # every <time datetime> of the page
+    datetimes: list[str] = field(default_factory=list)  # every datetime attribute of the page
 
 
 class WordPressArticleParser:
@@ -241,8 +242,10 @@ class PageIndex:
                         self.tags.append(name)
             if tag in self.WANTED_TAGS:
                 self.first_tag.setdefault(tag, element)
-            elif tag == "time" and element.get("datetime"):
+            if element.get("datetime"):
                 self.datetimes.append(element.get("datetime", "").strip())
+            elif (title := element.get("title")) and ISO_DATETIME.match(title):
+                self.datetimes.append(title.strip())  # Q&A sites: the shown date's exact time
             names = element.get("class")
             if names:
                 tokens = names.split()

@@ -11,6 +11,8 @@ from archiver.items import KIND_PINGBACK, KIND_TRACKBACK
 
 _INT = re.compile(r"[-+]?\d[\d,]*")
 _SPACE = re.compile(r"\s+")
+# An id naming a comment: its number, and a plugin's parent number where it gives one.
+COMMENT_ID = re.compile(r"^(?:(?:li|div|article)-)?comment-(\d+)$|^(?:wpd|wc)-comm-(\d+)_(\d+)$")
 # comment_class() names a ping's kind among the item's classes.
 KINDS_BY_CLASS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
 

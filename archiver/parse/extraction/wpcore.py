@@ -151,11 +151,13 @@ class WordPressCoreParser:
         if kind != KIND_COMMENT and not author and found.get("ping_body") is not None:
             link = found["ping_body"].find(".//a")
             author = collapsed_text(link) if link is not None else ""
+        shown, attr = _date(found.get("date"))
         return CommentItem(
             external_id=key.removeprefix("comment-"),
             depth=_depth(item, classes),
             author=author,
-            posted_raw=_date(found.get("date")),
+            posted_raw=shown,
+            posted_attr=attr,
             body_text=html_to_text(body) if body is not None else "",
             body_html=inner_html(body) if body is not None else "",
             votes=votes if kind == KIND_COMMENT else None,
@@ -203,14 +205,14 @@ def _is_reply_list(element: HtmlElement) -> bool:
     return element.tag in ("ol", "ul", "div") and "children" in element.get("class", "").split()
 
 
-def _date(container: HtmlElement | None) -> str | None:
-    """The machine-readable `datetime` when the date shows one, else the shown text."""
+def _date(container: HtmlElement | None) -> tuple[str | None, str | None]:
+    """The date text shown and the machine-readable `datetime` beside it, when there is one."""
     if container is None:
-        return None
+        return None, None
     time = container if container.tag == "time" else container.find(".//time")
-    if time is not None and time.get("datetime"):
-        return time.get("datetime").strip()
-    return collapsed_text(time if time is not None else container) or None
+    attr = ((time.get("datetime") or "").strip() or None) if time is not None else None
+    shown = collapsed_text(time) if time is not None else ""
+    return shown or collapsed_text(container) or None, attr
 
 
 def _depth(item: HtmlElement, classes: list[str]) -> int:
