@@ -81,8 +81,8 @@ ISO_DATETIME = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 # 年/月/日, a numeric day and month, or a relative phrase. Finds the date among a comment's
 # other texts (its author, "Reply"); parse_date decides whether it is one.
 DATE_SHAPE = re.compile(
-    rf"(?<![^\W\d_])\d{{4}}(?!\d)|(?<![^\W\d_])(?:{_MONTH_WORD})(?![^\W\d_])|\d\s*[年月日]|\d{{1,2}}\s*[./-]\s*\d{{1,2}}"
-    r"|\bago\b|前|\bvor\b|\bhace\b|\bil y a\b|\byesterday\b|昨日|今日|\d{1,2}:\d{2}",
+    rf"(?<![^\W_])\d{{4}}(?!\d)|(?<![^\W\d_])(?:{_MONTH_WORD})(?![^\W\d_])|\d\s*[年月日]|\d{{1,2}}\s*[./-]\s*\d{{1,2}}"
+    r"|\bago\b|\d\s*(?:秒|分|時間|日|週間|週|か月|ヶ月|年)\s*前|\bvor\b|\bhace\b|\bil y a\b|\byesterday\b|昨日|今日|\d{1,2}:\d{2}",
     re.IGNORECASE,
 )
 

@@ -39,13 +39,16 @@ _NAME_TAGS = frozenset({"a", "cite", "b", "strong"})
 _NAME_CLASSES = frozenset({"fn", "url", "name", "author-name", "comment-author-link"})
 _NOT_NAME_CLASS = re.compile(r"avatar|photo|img|image|pic|icon", re.IGNORECASE)
 _NAME_MAX = 64
-_RELATIVE = re.compile(r"\bago\b|前|\bvor\b|\bhace\b|\bil y a\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\bago\b|\d\s*(?:秒|分|時間|日|週間|週|か月|ヶ月|年)\s*前|\bvor\b|\bhace\b|\bil y a\b",
+    re.IGNORECASE,
+)
 _TIME_ALONE = re.compile(r"^(?:um\s+|at\s+|à\s+|@\s*|[-|,]\s*)?\d{1,2}[:時]\d{2}")
 _DATE_TEXT_MAX = 80  # longer text is a sentence, not a date field
 _TEXT_TAGS = ("p", "blockquote", "ul", "ol", "pre")  # where a comment's own text is written
 _SEPARATORS = re.compile(r"\s*[|·•]\s*")
 _PREFIX = re.compile(r"^[a-z]{1,2}-[a-z]")
-# Separators around a name ("| 山田", "山田 –"), not the dashes of a name ("omg -_-").
+# Separators around a name ("| 山田", "山田 –"), not dashes that are part of it ("ねこ-_-").
 _EDGE_MARKS = re.compile(r"^(?:\s*[,;|–—·•-](?=\s|$))+|(?:(?<=\s)[|–—·•-]\s*)+$|[,;:]+$")
 _CONTROL_CLASS = re.compile(r"reply|edit|permalink", re.IGNORECASE)
 
@@ -58,6 +61,7 @@ class Cues:
     not_body_classes: frozenset[str]
     not_body_tags: frozenset[str]
     reply_classes: frozenset[str]
+    inline_replies: frozenset[str]
     reply_labels: tuple[re.Pattern[str], ...]  # "Reply to (NAME)"
     name_in_line: re.Pattern[str]  # "von (NAME) am"
 
@@ -71,6 +75,7 @@ class Cues:
             not_body_classes=self.not_body_classes,
             not_body_tags=self.not_body_tags,
             reply_classes=self.reply_classes,
+            inline_replies=self.inline_replies,
             reply_labels=self.reply_labels,
             name_in_line=self.name_in_line,
         )
@@ -95,6 +100,7 @@ def generic_cues() -> Cues:
         not_body_classes=frozenset(data["not_body"]["classes"]),
         not_body_tags=frozenset(data["not_body"]["tags"]),
         reply_classes=frozenset(data["replies"]["classes"]),
+        inline_replies=frozenset(data["replies"]["inline"]),
         reply_labels=labels,
         name_in_line=re.compile(
             rf"(?:^|\s)(?:{before})\s+(\S.{{0,{_NAME_MAX}}}?)\s+(?:{after})\s", re.IGNORECASE
@@ -103,7 +109,7 @@ def generic_cues() -> Cues:
 
 
 def comment_item(
-    number: str,
+    number: str | None,
     element: HtmlElement,
     depth: int,
     own: list[HtmlElement],
@@ -127,7 +133,7 @@ def comment_item(
     whole = body_cue is not None and author is not None and _contains(body_cue, author)
     shown, attr, date_element = _date(own, _first(by_class, cues.date), body_cue, whole)
     if not author_text:
-        author_text = _author_in_text(own, cues, shown)
+        author, author_text = _author_in_text(own, cues, shown)
     body = _body(body_cue, cues, own, [e for e in (author, date_element) if e is not None])
     if not author_text and kind != KIND_COMMENT and body is not None:
         link = body.find(".//a")
@@ -169,7 +175,9 @@ def _names_author(element: HtmlElement) -> bool:
     )
 
 
-def _author_in_text(own: list[HtmlElement], cues: Cues, shown: str | None) -> str:
+def _author_in_text(
+    own: list[HtmlElement], cues: Cues, shown: str | None
+) -> tuple[HtmlElement | None, str]:
     """A name no element holds alone: the one WordPress's "Reply to NAME" link label gives,
     where the comment shows it; the words around the date ("von NAME am DATE", "NAME | DATE", "DATE | NAME"), a `cite` or `strong`."""
     shown_text = collapsed_text(own[0]) if own else ""
@@ -180,20 +188,24 @@ def _author_in_text(own: list[HtmlElement], cues: Cues, shown: str | None) -> st
                 match = pattern.fullmatch(label)
                 # Only a name the page shows: WordPress labels a nameless comment "Anonymous".
                 if match and _namelike(name := match.group(1).strip()) and name in shown_text:
-                    return name
+                    return None, name
     if shown:
         match = cues.name_in_line.search(shown)
         if match and _namelike(match.group(1)):
-            return match.group(1)
+            return None, match.group(1)
         parts = _SEPARATORS.split(shown)
         if len(parts) > 1:
             name = next((p for p in parts if _namelike(_clean_name(p))), "")
             if name:
-                return _clean_name(name)
+                return None, _clean_name(name)
     for element in own:
         if element.tag in ("cite", "strong", "b") and _namelike(text := _author_name(element)):
-            return text
-    return ""
+            return element, text
+        # "<a>NAME</a> 於 2014/01/01 20:31": the link the date follows.
+        tail = " ".join((element.tail or "").split())
+        if element.tag == "a" and tail and tail == shown and _namelike(collapsed_text(element)):
+            return element, collapsed_text(element)
+    return None, ""
 
 
 def _namelike(text: str) -> bool:
@@ -330,6 +342,7 @@ def _body(
         paragraphs = [e for e in own if e.tag == "p" and e not in held]
         if not paragraphs:  # text straight in the comment: all of it but its meta
             cue = own[0]
+            meta = meta + [e for m in meta for e in m.iterancestors("p")]
         else:
             cue = lxml.html.Element("div")  # an HTML element, as the page's own are
             for paragraph in paragraphs:

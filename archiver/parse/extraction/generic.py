@@ -23,11 +23,15 @@ from archiver.parse.extraction.cuefields import Cues, comment_item, generic_cues
 from archiver.parse.extraction.helpers import COMMENT_ID, depth_class
 from archiver.parse.profiles import SiteProfile
 
-_CANDIDATES = etree.XPath(
-    "//*[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
+_IDS = (
+    "starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
     " or starts-with(@id, 'div-comment-') or starts-with(@id, 'article-comment-')"
-    " or starts-with(@id, 'wpd-comm-') or starts-with(@id, 'wc-comm-')]"
+    " or starts-with(@id, 'wpd-comm-') or starts-with(@id, 'wc-comm-')"
+    " or (self::a and starts-with(@name, 'comment-'))"
 )
+_CANDIDATES = etree.XPath(f"//*[{_IDS}]")
+_BLOCKS = frozenset({"div", "article", "section", "li", "ul", "ol", "table"})
+_INSIDE = etree.XPath(f"descendant-or-self::*[{_IDS}]")  # within one element only
 
 
 @dataclass
@@ -55,9 +59,18 @@ class GenericCommentParser:
         comments = []
         for comment, depth in _in_display_order(found):
             own = list(_own_elements(comment.element, items))
+            inline = [e for e in own if cues.inline_replies.intersection(e.classes)]
+            if inline:
+                inside = {e for reply in inline for e in reply.iter()}
+                own = [e for e in own if e not in inside]
             comments.append(
                 comment_item(comment.number, comment.element, depth, own, cues, profile, page_url)
             )
+            for reply in inline:  # the owner's answer: no id, one level down
+                reply_own = [e for e in reply.iter() if isinstance(e.tag, str)]
+                comments.append(
+                    comment_item(None, reply, depth + 1, reply_own, cues, profile, page_url)
+                )
         return comments
 
 
@@ -65,7 +78,7 @@ def find_comments(root: HtmlElement) -> list[_Found]:
     """Each comment once, by its number, as its outermost element, in document order."""
     by_number: dict[str, _Found] = {}
     for element in _CANDIDATES(root):
-        match = COMMENT_ID.match(element.get("id", ""))
+        match = COMMENT_ID.match(element.get("id") or element.get("name") or "")
         if match is None or _in_form(element):
             continue
         number = match.group(1) or match.group(2)
@@ -80,43 +93,73 @@ def find_comments(root: HtmlElement) -> list[_Found]:
     # First seen first: a comment's outermost element comes before its replies' ids.
     found = list(by_number.values())
     for comment in found:
-        comment.element = _outermost(comment.element)
+        comment.element = _outermost(comment.element, comment.number)
         comment.depth_class = depth_class(comment.element.get("class", "").split())
     return found
 
 
 def _standing_for(element: HtmlElement) -> HtmlElement:
-    """An empty anchor stands for the comment element right after it (Drupal), else its parent."""
+    """An empty anchor stands for the comment block right after it (Drupal's `a#comment-N`
+    before `div.comment`, or a theme's wrapper around it), else its parent."""
     if len(element) or (element.text or "").strip():
         return element
-    after = element.getnext()
-    while after is not None and not isinstance(after.tag, str):
-        after = after.getnext()
-    if after is not None and "comment" in after.get("class", ""):
+    after = next(element.itersiblings(etree.Element), None)
+    if after is not None and (
+        "comment" in after.get("class", "") or (after.tag in _BLOCKS and not _holds_comment(after))
+    ):
         return after
     parent = element.getparent()
     return parent if parent is not None else element
 
 
-def _outermost(element: HtmlElement) -> HtmlElement:
-    """Climb through wrappers without an id of their own (`li.comment > article#comment-N`)."""
+def _outermost(element: HtmlElement, number: str) -> HtmlElement:
+    """Climb through wrappers without an id of their own that hold this comment alone (its
+    replies apart): a comment wrapper (`li.comment > article#comment-N`), or one of a row of
+    like containers, one per comment (`ul.single-post` each around a comment's parts)."""
     while True:
         parent = element.getparent()
-        if parent is None or parent.get("id") or parent.tag not in ("li", "div", "article"):
+        if parent is None or parent.get("id"):
             return element
-        classes = parent.get("class", "").split()
-        if parent.tag != "li" and "comment" not in classes:
+        if not (_comment_wrapper(parent) or _one_per_comment(parent)):
             return element
-        # A wrapper holds this comment alone, its replies apart. (The cheap class test first:
-        # a reply list holds the whole subthread, which an id scan would walk once per level.)
+        # (The cheap class test first: a reply list holds the whole subthread, which an id
+        # scan would walk once per level.)
         others = [c for c in parent if isinstance(c.tag, str) and c is not element]
-        if any(not _is_reply_container(o, generic_cues()) and _holds_comment(o) for o in others):
+        if any(
+            not _is_reply_container(o, generic_cues()) and _holds_comment(o, number) for o in others
+        ):
             return element
         element = parent
 
 
-def _holds_comment(element: HtmlElement) -> bool:
-    return bool(_CANDIDATES(element)) or bool(COMMENT_ID.match(element.get("id", "")))
+def _comment_wrapper(element: HtmlElement) -> bool:
+    return element.tag == "li" or (
+        element.tag in ("div", "article") and "comment" in element.get("class", "").split()
+    )
+
+
+def _one_per_comment(element: HtmlElement) -> bool:
+    """A like sibling (same tag and class) holds a comment of its own."""
+    before = next(element.itersiblings(etree.Element, preceding=True), None)
+    after = next(element.itersiblings(etree.Element), None)
+    for sibling in (before, after):
+        if (
+            sibling is not None
+            and sibling.tag == element.tag
+            and sibling.get("class") == element.get("class")
+            and _holds_comment(sibling)
+        ):
+            return True
+    return False
+
+
+def _holds_comment(element: HtmlElement, number: str | None = None) -> bool:
+    """The element holds a comment's id (another than `number`'s)."""
+    for marker in _INSIDE(element):
+        match = COMMENT_ID.match(marker.get("id") or marker.get("name") or "")
+        if match and (match.group(1) or match.group(2)) != number:
+            return True
+    return False
 
 
 def _nest(found: list[_Found], cues: Cues) -> None:
