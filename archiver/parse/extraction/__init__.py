@@ -115,9 +115,10 @@ def read_comments(
 
 
 def _full(comments: list[CommentItem]) -> bool:
-    """Every comment read with its body, author and date."""
-    return all(
-        c.body_text and c.author and c.posted_raw for c in comments if c.kind == KIND_COMMENT
+    """Every field found for some comment, and every comment's text (a family that misses a
+    theme's body element reads all of them empty; an author or date may be missing for one)."""
+    return all(_coverage(comments)) and all(
+        c.body_text for c in comments if c.kind == KIND_COMMENT
     )
 
 
