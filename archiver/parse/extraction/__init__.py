@@ -117,9 +117,7 @@ def read_comments(
 def _full(comments: list[CommentItem]) -> bool:
     """Every field found for some comment, and every comment's text (a family that misses a
     theme's body element reads all of them empty; an author or date may be missing for one)."""
-    return all(_coverage(comments)) and all(
-        c.body_text for c in comments if c.kind == KIND_COMMENT
-    )
+    return all(_coverage(comments)) and all(c.body_text for c in comments if c.kind == KIND_COMMENT)
 
 
 def _coverage(comments: list[CommentItem]) -> tuple[int, int, int, int]:
