@@ -25,6 +25,7 @@ from archiver.parse.extraction.helpers import (
     COMMENT_ID,
     KINDS_BY_CLASS,
     collapsed_text,
+    contains,
     inner_html,
 )
 from archiver.parse.extraction.wpcore import vote_queries
@@ -130,7 +131,7 @@ def comment_item(
                 by_class.setdefault(name.split("-", 1)[1], node)
     author, author_text = _author_element(by_class, cues.author, own)
     body_cue = _innermost([by_class[name] for name in cues.body if name in by_class])
-    whole = body_cue is not None and author is not None and _contains(body_cue, author)
+    whole = body_cue is not None and author is not None and contains(body_cue, author)
     shown, attr, date_element = _date(own, _first(by_class, cues.date), body_cue, whole)
     if not author_text:
         author, author_text = _author_in_text(own, cues, shown)
@@ -179,15 +180,16 @@ def _author_in_text(
     own: list[HtmlElement], cues: Cues, shown: str | None
 ) -> tuple[HtmlElement | None, str]:
     """A name no element holds alone: the one WordPress's "Reply to NAME" link label gives,
-    where the comment shows it; the words around the date ("von NAME am DATE", "NAME | DATE", "DATE | NAME"), a `cite` or `strong`."""
-    shown_text = collapsed_text(own[0]) if own else ""
+    where the comment shows it; the words around the date ("von NAME am DATE", "NAME | DATE",
+    "DATE | NAME"); a `cite` or `strong`; the link the date follows."""
     for element in own:
         label = (element.get("aria-label") or "").strip()
         if label and element.tag == "a":
             for pattern in cues.reply_labels:
                 match = pattern.fullmatch(label)
                 # Only a name the page shows: WordPress labels a nameless comment "Anonymous".
-                if match and _namelike(name := match.group(1).strip()) and name in shown_text:
+                name = match.group(1).strip() if match else ""
+                if _namelike(name) and name in collapsed_text(own[0]):
                     return None, name
     if shown:
         match = cues.name_in_line.search(shown)
@@ -252,7 +254,7 @@ def _innermost(ranked: list[HtmlElement]) -> HtmlElement | None:
     the date, the author and the `comment-body` proper."""
     if not ranked:
         return None
-    inner = [e for e in ranked[1:] if _contains(ranked[0], e)]
+    inner = [e for e in ranked[1:] if contains(ranked[0], e)]
     return _innermost(inner) if inner else ranked[0]
 
 
@@ -319,8 +321,7 @@ def _date_piece(
         if element in skip or element.tag in ("script", "style"):
             continue
         if element.text and element.text.strip():
-            alone = collapsed_text(element) == " ".join(element.text.split())
-            pieces.append((" ".join(element.text.split()), element if alone else None))
+            pieces.append((" ".join(element.text.split()), element))
         if element.tail and element.tail.strip():
             pieces.append((" ".join(element.tail.split()), None))
     for index, (piece, holder) in enumerate(pieces):
@@ -328,7 +329,8 @@ def _date_piece(
             after = pieces[index + 1][0] if index + 1 < len(pieces) else ""
             if _TIME_ALONE.match(after) and not _TIME_ALONE.match(piece):
                 return f"{piece} {after}", None
-            return piece, holder
+            alone = holder is not None and collapsed_text(holder) == piece
+            return piece, holder if alone else None
     return None, None
 
 
@@ -377,7 +379,3 @@ def _votes(item: HtmlElement, own: list[HtmlElement], profile: SiteProfile) -> i
                 if count is not None:
                     return count
     return None
-
-
-def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
-    return any(a is outer for a in inner.iterancestors())

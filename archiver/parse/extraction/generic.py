@@ -20,7 +20,7 @@ from parsel import Selector
 
 from archiver.items import CommentItem
 from archiver.parse.extraction.cuefields import Cues, comment_item, generic_cues
-from archiver.parse.extraction.helpers import COMMENT_ID, depth_class
+from archiver.parse.extraction.helpers import COMMENT_ID, contains, depth_class
 from archiver.parse.profiles import SiteProfile
 
 _IDS = (
@@ -86,7 +86,7 @@ def find_comments(root: HtmlElement) -> list[_Found]:
         known = by_number.get(number)
         if known is None:
             by_number[number] = known = _Found(number, element)
-        elif _contains(element, known.element):
+        elif contains(element, known.element):
             known.element = element
         if match.group(3) is not None:
             known.hinted_parent = match.group(3)
@@ -238,7 +238,3 @@ def _is_reply_container(element: HtmlElement, cues: Cues) -> bool:
 
 def _in_form(element: HtmlElement) -> bool:
     return any(a.tag == "form" for a in element.iterancestors())
-
-
-def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
-    return any(a is outer for a in inner.iterancestors())

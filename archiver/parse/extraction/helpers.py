@@ -44,3 +44,8 @@ def depth_class(classes: list[str]) -> int | None:
         if name.startswith("depth-") and name[6:].isdigit():
             return int(name[6:])
     return None
+
+
+def contains(outer: HtmlElement, inner: HtmlElement) -> bool:
+    """True when `inner` lies inside `outer` (not the element itself)."""
+    return any(a is outer for a in inner.iterancestors())
