@@ -10,7 +10,8 @@ from lxml.html import HtmlElement
 from parsel import Selector
 
 from archiver.parse.dates import ISO_DATETIME
-from archiver.parse.extraction.helpers import first_int, inner_html
+from archiver.parse.extraction.counts import count_in, rank_of, shown_count
+from archiver.parse.extraction.helpers import inner_html
 from archiver.parse.extraction.links import (
     NEXT_CLASSES,
     PREVIOUS_CLASSES,
@@ -22,13 +23,6 @@ from archiver.parse.extraction.links import (
 )
 from archiver.parse.text import html_to_text
 
-# How themes print a thread's size: 「題」への38件のフィードバック, コメント ( 34 ), 38 thoughts on "…".
-_SHOWN_COUNTS = (
-    re.compile(r"(\d[\d,]*)\s*件"),
-    re.compile(r"[(（]\s*(\d[\d,]*)\s*[)）]"),
-    re.compile(r"^\s*(\d[\d,]*)\s+(?:thoughts?|responses?|comments?|replies)\b", re.I),
-)
-_ONE = re.compile(r"^\s*(?:one|1)\s+(?:thought|response|comment|reply)\b", re.I)
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _SINGLE_CLASS = re.compile(r"\b(single|postid-\d+)\b")
@@ -133,9 +127,10 @@ class WordPressArticleParser:
             related=related_links(body, related_blocks, url),
             previous_url=adjacent_link(page.first_with_class(PREVIOUS_CLASSES), url),
             next_url=adjacent_link(page.first_with_class(NEXT_CLASSES), url),
-            comment_count_shown=shown_count(
+            comment_count_shown=count_in(
                 page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES))
-            ),
+            )
+            or shown_count(page.count_candidates, (url, page.links.get("canonical", ""))),
             language=(page.first_tag["html"].get("lang") if "html" in page.first_tag else None),
             datetimes=page.datetimes,
         )
@@ -170,19 +165,6 @@ class WordPressArticleParser:
         return {t for t in types if isinstance(t, str)}
 
 
-def shown_count(text: str | None) -> int | None:
-    """The comment count a heading shows; the article title inside it never counts."""
-    if not text:
-        return None
-    for pattern in _SHOWN_COUNTS:
-        match = pattern.search(text)
-        if match:
-            return int(match.group(1).replace(",", ""))
-    if _ONE.search(text):
-        return 1
-    return first_int(text)
-
-
 class PageIndex:
     """One pass over a page: its metas, links, and the first element of each class and tag."""
 
@@ -203,10 +185,13 @@ class PageIndex:
         self.has_reply_form = False
         self.datetimes: list[str] = []
         self.item_types: set[str] = set()  # schema.org microdata, by local name
+        self.count_candidates: list[tuple[int, HtmlElement]] = []  # (rank, element), see counts
         for element in root.iter():
             tag = element.tag
             if not isinstance(tag, str):
                 continue
+            if (candidate := rank_of(element)) is not None:
+                self.count_candidates.append((candidate, element))
             item_type = element.get("itemtype")
             if item_type:
                 self.item_types.update(
