@@ -7,12 +7,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from archiver.home import data_home
+
+__all__ = ["DEFAULT_DB_NAME", "data_home", "describe_db", "resolve_db_url", "warc_dir"]
+
 DEFAULT_DB_NAME = "archive.sqlite3"
-
-
-def data_home() -> Path:
-    """`$ARCHIVER_HOME` if set, else `./data` under the current directory; absolute."""
-    return Path(os.environ.get("ARCHIVER_HOME") or Path.cwd() / "data").resolve()
 
 
 def resolve_db_url(db: str | None = None) -> URL:

@@ -92,6 +92,7 @@ class ArticleItem:
     body_text: str | None = None
     body_html: str | None = None
     comment_count_shown: int | None = None
+    comment_ids_shown: int = 0  # distinct comment-N ids over its pages: comments they hold
     tags: list[str] = field(default_factory=list)
     sources: list[dict[str, str | None]] = field(default_factory=list)  # {label, text, url}
     related_urls: list[str] = field(default_factory=list)

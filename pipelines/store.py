@@ -21,6 +21,7 @@ from archiver.crawl.revisit import RevisitPolicy
 from archiver.db.engine import open_archive
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
+from archiver.parse.profiles import load_profile
 from archiver.warc.middleware import capture_written
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,15 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
-            self.health.observe(item, result.before)
+            shortfall = self.health.observe(
+                item, result.before, load_profile(item.domain).accept_shortfall
+            )
+            if shortfall is not None:
+                self.stats.inc_value("archiver/health/short_pages")
+            if shortfall is not None and not shortfall.moving:  # the spider said so already
+                # Nothing lost silently: the page showed more than we kept, the URL says where.
+                log = logger.error if shortfall.fails else logger.warning
+                log("%s: %s", item.fetched_url, shortfall.describe())
             # The summary's articles: the first ones stored, not every one of a big crawl
             # (the stats go into crawl_runs as JSON).
             ids = self.stats.get_value("archiver/article_ids")

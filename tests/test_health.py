@@ -60,3 +60,55 @@ def test_a_site_figure_below_90_percent_of_the_previous_run_is_a_drop() -> None:
     small.observe(article("https://example.jp/x/", 3, 3, dated=False), None)
     small.compare({"example.jp": {"dates_parsed_share": 1.0, "comments": 30}})
     assert small.drops == []
+
+
+def test_a_page_holding_fewer_comments_than_it_shows_is_a_failing_shortfall() -> None:
+    health = RunHealth()
+    assert health.observe(article("https://example.jp/a/", 10, 10), None) is None
+    counted = health.observe(article("https://example.jp/b/", 9, 10), None)
+    assert counted is not None and counted.fails and counted.by == "count"
+    assert counted.describe() == "9 comments read, the page shows 10 (its comment count)"
+    by_ids = article("https://example.jp/c/", 3, None)
+    by_ids.comment_ids_shown = 5  # five comment-N ids in its HTML, three read
+    shortfall = health.observe(by_ids, None)
+    assert shortfall is not None and (shortfall.shown, shortfall.by) == (5, "ids")
+    site = health.as_json()["example.jp"]
+    assert (site["pages_short"], site["pages_short_accepted"]) == (2, 0)
+    assert [page["url"] for page in site["problem_pages"]] == [
+        "https://example.jp/b/", "https://example.jp/c/",
+    ]  # fmt: skip
+
+
+def test_an_accepted_shortfall_is_reported_until_it_grows() -> None:
+    health = RunHealth()
+    same = health.observe(article("https://example.jp/a/", 74, 91), PageBefore("tcd", 74, 91), True)
+    assert same is not None and same.accepted and not same.fails
+    assert "accepted by the site's profile" in same.describe()
+    first = health.observe(article("https://example.jp/b/", 10, 12), None, True)
+    assert first is not None and first.accepted
+    grown = health.observe(
+        article("https://example.jp/c/", 70, 91), PageBefore("tcd", 74, 91), True
+    )
+    assert grown is not None and grown.fails  # four more missing: a new loss
+    assert not health.observe(article("https://example.jp/d/", 9, 10), None).accepted  # type: ignore[union-attr]
+
+
+def test_a_thread_that_moved_between_its_pages_is_short_but_not_failing() -> None:
+    item = article("https://example.jp/a/", 49, 50)
+    item.pages_fetched = 2
+    shortfall = RunHealth().observe(item, None)
+    assert shortfall is not None and shortfall.moving and not shortfall.fails
+
+
+def test_empty_bodies_and_unparsed_dates_are_counted_per_page() -> None:
+    health = RunHealth()
+    item = article("https://example.jp/a/", 3, None, dated=False)
+    item.comments[0].body_text = ""
+    item.comments[1].author = ""
+    health.observe(item, None)
+    site = health.as_json()["example.jp"]
+    assert (site["empty_bodies"], site["unparsed_dates"]) == (1, 3)
+    assert site["problem_pages"] == [
+        {"url": "https://example.jp/a/", "read": 3, "shown": None, "empty_bodies": 1,
+         "unparsed_dates": 3, "without_author": 1},
+    ]  # fmt: skip

@@ -99,3 +99,19 @@ def test_a_profile_adds_class_names_for_a_renamed_field() -> None:
                                             ("body", ("kakikomi-honbun",))))  # fmt: skip
     read = extract_page(html, URL, own).comments[0]
     assert (read.author, read.body_text, read.votes) == ("山田", "本文です。", 12)
+
+
+def test_a_users_own_profile_in_the_data_home_overrides_ours(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVER_HOME", str(tmp_path))
+    (tmp_path / "profiles").mkdir()
+    own = tmp_path / "profiles" / "grandfleet.info.toml"
+    own.write_text('accept_shortfall = true\ntimezone = "Asia/Seoul"\n', encoding="utf-8")
+    profile = load_profile("www.grandfleet.info")
+    assert (profile.accept_shortfall, profile.own_timezone) == (True, "Asia/Seoul")
+    assert profile.comment_markup == "tcd"  # ours still holds what the user's file does not say
+    own.write_text("accept_shortfall = [", encoding="utf-8")
+    monkeypatch.setenv("ARCHIVER_HOME", str(tmp_path / "elsewhere"))
+    assert not load_profile("grandfleet.info").accept_shortfall
+    monkeypatch.setenv("ARCHIVER_HOME", str(tmp_path))
+    with pytest.raises(ValueError, match=r"grandfleet\.info\.toml is not valid TOML"):
+        load_profile("grandfleet.info")

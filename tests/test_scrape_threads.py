@@ -80,6 +80,7 @@ def test_second_visit_keeps_history_and_deletions(tmp_path) -> None:
     body.text = "編集済み:" + body.text
     last = changed.get_element_by_id("comment-170434")
     last.getparent().remove(last)
+    changed.cssselect(".c-comment__tab-item.is-active p")[0].text = "コメント ( 33 )"
     pages = {ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}
     db = str(tmp_path / "a.sqlite3")
     with LocalSite(pages) as site:
@@ -154,3 +155,33 @@ def test_an_incomplete_fetch_deletes_and_renumbers_nothing(tmp_path) -> None:
         k: r["position"] for k, r in before.items()
     }
     assert query(db, "SELECT status FROM crawl_runs ORDER BY id DESC")[0]["status"] == "failed"
+
+
+def test_a_page_holding_fewer_comments_than_it_counts_fails_naming_it(tmp_path) -> None:
+    """No silent loss: the page says 40, its HTML holds 34: an error line with the URL, exit 1;
+    a site whose profile accepts the shortfall (it counts more than it prints) gets a warning."""
+    tree = seed_tree()
+    tree.cssselect(".c-comment__tab-item.is-active p")[0].text = "コメント ( 40 )"
+    pages = {ARTICLE: Page(lxml.html.tostring(tree, encoding="utf-8"))}
+    db = str(tmp_path / "a.sqlite3")
+    with LocalSite(pages) as site:
+        url = site.url(ARTICLE)
+        short = scrape(url, db, tmp_path)
+        assert short.returncode == 1
+        assert f"error: {url}: 34 comments read, the page shows 40 (its comment count)" in (
+            short.stderr
+        )
+        assert len(thread_rows(db)) == 34  # what it holds is kept
+        profiles = tmp_path / "profiles"
+        profiles.mkdir()
+        (profiles / "127.0.0.1.toml").write_text("accept_shortfall = true\n", encoding="utf-8")
+        accepted = scrape(url, db, tmp_path)
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"warning: {url}: 34 comments read, the page shows 40" in accepted.stderr
+    assert "accepted by the site's profile" in accepted.stderr
+    run = query(db, "SELECT status, health FROM crawl_runs ORDER BY id DESC")[0]
+    [health] = json.loads(run["health"]).values()
+    assert run["status"] == "ok" and (health["pages_short"], health["pages_short_accepted"]) == (
+        1,
+        1,
+    )

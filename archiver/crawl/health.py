@@ -16,6 +16,7 @@ from archiver.items import KIND_COMMENT, ArticleItem, PageBefore
 # the comments it shows is short.
 DROP_RATIO = 0.9
 EXAMPLES = 5  # URLs kept per kind of problem
+PROBLEM_PAGES = 20  # pages kept per site with what each lacks
 # A share is compared only over enough of what it counts, in both runs: a run of one article
 # with one undated comment is no template change. (share → its count, the minimum)
 SAMPLES = {
@@ -39,6 +40,15 @@ class SiteHealth:
     pages_with_comments: int = 0  # pages that show comments or hold some
     pages_without_markup: int = 0  # ... where no known comment markup was found
     short_pages: list[str] = field(default_factory=list)  # extracted < 90% of shown
+    # Pages holding fewer comments than they show (their count, or their comment ids), and of
+    # those the ones the site's profile accepts (it counts more than it prints).
+    pages_short: int = 0
+    pages_short_accepted: int = 0
+    empty_bodies: int = 0  # comments whose text is empty
+    unparsed_dates: int = 0  # comments whose date text did not parse
+    # Per page, what it lacks: {"url", "read", "shown", "empty_bodies", "unparsed_dates",
+    # "without_author"} for the first PROBLEM_PAGES pages with any.
+    problem_pages: list[dict[str, Any]] = field(default_factory=list)
     unrecognized_pages: list[str] = field(default_factory=list)
     undated_pages: list[str] = field(default_factory=list)
     drops: list[dict[str, str]] = field(default_factory=list)  # {"url" or "figure", "what"}
@@ -63,7 +73,11 @@ class RunHealth:
     def __init__(self) -> None:
         self.sites: dict[str, SiteHealth] = {}
 
-    def observe(self, item: ArticleItem, before: PageBefore | None) -> None:
+    def observe(
+        self, item: ArticleItem, before: PageBefore | None, accept_shortfall: bool = False
+    ) -> Shortfall | None:
+        """Count the stored article; return its shortfall where it holds fewer comments than
+        it shows (the caller says so, naming the URL)."""
         site = self.sites.setdefault(item.domain, SiteHealth())
         site.articles += 1
         comments = [c for c in item.comments if c.kind == KIND_COMMENT]
@@ -71,6 +85,28 @@ class RunHealth:
         site.comments += len(comments)
         site.dates_parsed += sum(1 for c in comments if c.posted_at is not None)
         site.with_author += sum(1 for c in comments if c.author)
+        empty = sum(1 for c in comments if not c.body_text)
+        unparsed = sum(1 for c in comments if c.posted_raw and c.posted_at is None)
+        site.empty_bodies += empty
+        site.unparsed_dates += unparsed
+        shortfall = _shortfall(item, before, accept_shortfall)
+        if shortfall is not None:
+            site.pages_short += 1
+            site.pages_short_accepted += int(shortfall.accepted)
+        without_author = len(comments) - sum(1 for c in comments if c.author)
+        if (shortfall or empty or unparsed or without_author) and len(
+            site.problem_pages
+        ) < PROBLEM_PAGES:
+            site.problem_pages.append(
+                {
+                    "url": item.fetched_url,
+                    "read": len(item.comments),
+                    "shown": shortfall.shown if shortfall else None,
+                    "empty_bodies": empty,
+                    "unparsed_dates": unparsed,
+                    "without_author": without_author,
+                }
+            )
         if any(c.posted_at is None for c in comments):
             _example(site.undated_pages, item.fetched_url)
         if shown:
@@ -94,6 +130,7 @@ class RunHealth:
                     f"({before.comment_markup or 'no markup'})",
                 }
             )
+        return shortfall
 
     def compare(self, previous: dict[str, dict[str, Any]]) -> None:
         """Add the figures that fell below 90% of the site's previous run's (`health` JSON)."""
@@ -127,6 +164,49 @@ class RunHealth:
 
     def as_json(self) -> dict[str, Any]:
         return {domain: site.as_json() for domain, site in self.sites.items()}
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A page that holds fewer comments than it shows."""
+
+    read: int
+    shown: int
+    by: str  # what shows them: "count" (the page's comment count) or "ids" (its comment ids)
+    accepted: bool  # the site's profile accepts it: reported, not failed
+    moving: bool  # a thread over several pages that changed while it was fetched
+
+    @property
+    def fails(self) -> bool:
+        return not (self.accepted or self.moving)
+
+    def describe(self) -> str:
+        what = "its comment count" if self.by == "count" else "comment ids in its HTML"
+        line = f"{self.read} comments read, the page shows {self.shown} ({what})"
+        if self.accepted:
+            return line + "; accepted by the site's profile (it counts more than it prints)"
+        if self.moving:
+            return line + "; the thread changed while its pages were fetched"
+        return line
+
+
+def _shortfall(item: ArticleItem, before: PageBefore | None, accept: bool) -> Shortfall | None:
+    read, counted, ids = len(item.comments), item.comment_count_shown or 0, item.comment_ids_shown
+    shown = max(counted, ids)
+    if read >= shown:
+        return None
+    gap = shown - read
+    # Accepted only while it stays as it was: a shortfall that grows is a new loss.
+    accepted = accept and (
+        before is None or gap <= (before.comment_count_shown or 0) - before.comment_count
+    )
+    return Shortfall(
+        read=read,
+        shown=shown,
+        by="ids" if ids > counted else "count",
+        accepted=accepted,
+        moving=item.pages_fetched > 1 and ids <= read,
+    )
 
 
 def _dropped(before: PageBefore, short: bool, markup: str | None, shown: int | None) -> bool:

@@ -16,12 +16,15 @@ class ThreadFetch:
         self.item = item
         self.pages: dict[int, list[CommentItem]] = {}
         self.requested: set[int] = set()
+        self.comment_ids: set[str] = set()  # over every page: what the pages hold
         self.pending = 0
         self.short = False  # fewer comments than the page shows
 
     def add(self, page: PageExtract) -> dict[int, str]:
         """Record a parsed page; return the comment pages it links to that are not yet requested."""
         self.pages[page.page_number] = page.comments
+        if page.article is not None:
+            self.comment_ids.update(page.article.comment_ids)
         self.requested.add(page.page_number)
         new = {n: u for n, u in page.comment_pages.items() if n not in self.requested}
         self.requested.update(new)
@@ -49,6 +52,7 @@ class ThreadFetch:
         item = self.item
         item.comments = comments
         item.pages_fetched = len(self.pages)
+        item.comment_ids_shown = len(self.comment_ids)
         shown = item.comment_count_shown
         # Only several fetches can disagree with each other; one page is one snapshot.
         self.short = len(self.pages) > 1 and shown is not None and len(comments) < shown

@@ -11,7 +11,7 @@ from parsel import Selector
 
 from archiver.parse.dates import ISO_DATETIME
 from archiver.parse.extraction.counts import count_in, rank_of, shown_count
-from archiver.parse.extraction.helpers import inner_html
+from archiver.parse.extraction.helpers import COMMENT_ID, inner_html
 from archiver.parse.extraction.links import (
     NEXT_CLASSES,
     PREVIOUS_CLASSES,
@@ -27,7 +27,6 @@ _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _SINGLE_CLASS = re.compile(r"\b(single|postid-\d+)\b")
 _POST_ENTRY = re.compile(r"^post-\d+$")
-_COMMENT_ID = re.compile(r"^(?:(?:li|div|article)-)?comment-\d+$")
 # Body classes WordPress gives the pages that list posts.
 LISTING_BODY_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "search"})
 # schema.org types (JSON-LD or microdata) of a page that is one post with its discussion.
@@ -55,6 +54,7 @@ class ArticleFields:
     next_url: str | None = None
     language: str | None = None  # <html lang>
     datetimes: list[str] = field(default_factory=list)  # every datetime attribute of the page
+    comment_ids: frozenset[str] = frozenset()  # numbers of its comment-N ids: comments it holds
 
 
 class WordPressArticleParser:
@@ -100,7 +100,7 @@ class WordPressArticleParser:
                 page.first_tag.get("article") is not None and sel.xpath("//article[.//h1 or .//h2]")
             )
             or any(tag == "div" and "post" in names for tag, names in page.post_entries)
-            or (page.has_comment_ids and page.has_reply_form)
+            or (bool(page.comment_ids) and page.has_reply_form)
         ):
             return None
         return "no article signal"
@@ -133,6 +133,7 @@ class WordPressArticleParser:
             or shown_count(page.count_candidates, (url, page.links.get("canonical", ""))),
             language=(page.first_tag["html"].get("lang") if "html" in page.first_tag else None),
             datetimes=page.datetimes,
+            comment_ids=frozenset(page.comment_ids),
         )
 
     def _post_id(self, page: PageIndex) -> int | None:
@@ -181,7 +182,7 @@ class PageIndex:
         self.author_link: HtmlElement | None = None
         self.tags: list[str] = []
         self.post_entries: list[tuple[str, list[str]]] = []  # (tag, classes) of each #post-N
-        self.has_comment_ids = False
+        self.comment_ids: set[str] = set()  # the numbers of the page's comment-N ids
         self.has_reply_form = False
         self.datetimes: list[str] = []
         self.item_types: set[str] = set()  # schema.org microdata, by local name
@@ -203,8 +204,8 @@ class PageIndex:
                     self.post_entries.append((tag, element.get("class", "").split()))
                 elif element_id in ("respond", "commentform"):
                     self.has_reply_form = True
-                elif not self.has_comment_ids and _COMMENT_ID.match(element_id):
-                    self.has_comment_ids = True
+                elif "omm" in element_id and (named := COMMENT_ID.match(element_id)):
+                    self.comment_ids.add(named.group(1) or named.group(2))
             if tag == "meta":
                 key = element.get("property") or element.get("name")
                 if key and key not in self.meta and element.get("content"):
