@@ -17,8 +17,9 @@ from sqlalchemy.engine import URL
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url, warc_dir
 from archiver.db.crawlstate import forget_site
-from archiver.db.engine import open_archive
+from archiver.db.engine import open_archive, read_archive
 from archiver.db.lock import crawl_lock
+from archiver.db.sites import SiteSummary, choose_timezone, site_summaries
 from archiver.db.store import ArchiveStore
 from archiver.parse.urls import site_domain
 from archiver.read.queries import ArticleSummary, article_summaries
@@ -215,5 +216,26 @@ def _rebuild(db: str | None, files: Callable[[Path], list[Path]], **options: Any
     directory = warc_dir(db_url)
     try:
         return rebuild(engine, files(directory), index_in=directory, **options)
+    finally:
+        engine.dispose()
+
+
+def sites(*, db: str | None = None) -> list[SiteSummary]:
+    """The archive's sites by domain: each one's time zone (and whether a user chose it), its
+    articles, comments and last crawl. Raises ArchiveUnavailable where there is no archive."""
+    engine = read_archive(resolve_db_url(db))
+    try:
+        return site_summaries(engine)
+    finally:
+        engine.dispose()
+
+
+def set_site_timezone(site: str, zone: str, *, db: str | None = None) -> tuple[str, str]:
+    """Choose the IANA zone `site` (a domain or URL) is read in from now on; returns (site key,
+    the zone it had). Stored rows keep their reading until `reparse`. Raises ValueError for an
+    unknown zone, LookupError for a site the archive lacks, ArchiveUnavailable."""
+    engine = open_archive(resolve_db_url(db))
+    try:
+        return choose_timezone(engine, site, zone)
     finally:
         engine.dispose()

@@ -81,6 +81,7 @@ class ArticleItem:
     fetched_at: datetime
     domain: str
     timezone: str = "Asia/Tokyo"
+    timezone_shown: bool = False  # the page's own offsets decided it (else a fallback)
     date_formats: tuple[str, ...] = ()  # the site profile's own date forms
     language: str | None = None  # <html lang>: how its numeric dates run
     wp_post_id: int | None = None
@@ -148,6 +149,14 @@ class PageBefore:
     comment_markup: str | None
     comment_count: int
     comment_count_shown: int | None
+
+
+@dataclass(frozen=True)
+class SiteZone:
+    """The zone the archive keeps for a site, and whether a user chose it (`sites set`)."""
+
+    zone: str
+    chosen: bool = False
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,13 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            if result.zone_change is not None:
+                self.stats.inc_value("archiver/sites/zone_changed")
+                logger.warning(
+                    "%s: the page's own offsets put %s in %s (it was %s); rows stored before "
+                    "keep their reading until `archiver reparse`",
+                    item.fetched_url, item.domain, result.zone_change[1], result.zone_change[0],
+                )  # fmt: skip
             shortfall = self.health.observe(
                 item, result.before, load_profile(item.domain).accept_shortfall
             )

@@ -11,20 +11,26 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
+from archiver.config import resolve_db_url
 from archiver.crawl.middlewares import first_url
 from archiver.crawl.responses import NotHTML, extract_response
+from archiver.db.engine import make_engine
+from archiver.db.sites import site_zones
 from archiver.items import (
     ArticleItem,
     GoneItem,
     NotModifiedItem,
     RestComment,
+    SiteZone,
     Visit,
 )
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import article_item, rest_comments_url
+from archiver.parse.urls import site_domain
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
@@ -51,6 +57,7 @@ class ArticleSpider(scrapy.Spider):
         listed = urls.split() if isinstance(urls, str) else list(urls or [])
         self.urls = [validate_article_url(u) for u in ([url] if url else []) + listed]
         self.rest_refused: set[str] = set()  # sites whose REST API answered no usable list
+        self._site_zones: dict[str, SiteZone] | None = None
         if not self.urls:
             validate_article_url(None)
 
@@ -89,7 +96,10 @@ class ArticleSpider(scrapy.Spider):
                 return
             self._error("not_article", "%s is not an article page (%s)", response.url, page.refusal)
             return
-        item = article_item(page, response.url, fetched_at)
+        domain = site_domain(response.url)
+        item = article_item(page, response.url, fetched_at, self.site_zones.get(domain))
+        if item.timezone_shown or domain not in self.site_zones:  # later pages of the run
+            self.site_zones[domain] = SiteZone(item.timezone)
         item.visit = visit
         _add_capture(item, response)
         if page.comment_markup is None and page.has_comment_signs:
@@ -213,6 +223,21 @@ class ArticleSpider(scrapy.Spider):
             self.rest_refused.add(item.domain)
         item.rest_comments = None
         self.crawler.stats.inc_value("archiver/rest/unusable")
+
+    @property
+    def site_zones(self) -> dict[str, SiteZone]:
+        """The zones the archive keeps per site, read once: first asked for when the first
+        article arrives, after the store pipeline has opened (and upgraded) the archive."""
+        if self._site_zones is None:
+            engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
+            try:
+                self._site_zones = site_zones(engine)
+            except SQLAlchemyError as error:  # the store pipeline reports an unusable archive
+                logger.warning("cannot read the sites' time zones: %s", error)
+                self._site_zones = {}
+            finally:
+                engine.dispose()
+        return self._site_zones
 
     def _extract(self, response: Response) -> PageExtract | None:
         try:

@@ -37,6 +37,8 @@ PAGE = "https://blog.example/2024/05/post/"
         ("Une réponse à « Paris 2024 »", 1),
         ("Satu Tanggapan", 1),
         ("Folge 70: Sterne", None),
+        ("記事4\u3000条件が厳しいかどうかは関係ないのでは。", None),  # 条件 holds 件
+        ("記事4\u3000このコメントについて", None),
         ("RES158", None),
         ("Leave a Reply", None),
         ("", None),
@@ -51,7 +53,10 @@ def index(body: str) -> PageIndex:
 
 
 def test_a_heading_with_a_number_in_its_title_is_no_count() -> None:
-    page = index("<h1>Top 10 of 2024</h1><div id='comments'><h3>Comments closed</h3></div>")
+    page = index(
+        "<h1>10 Kommentare zur Lage</h1><h2>Top 10 of 2024</h2>"
+        "<div id='comments'><h3>Comments closed</h3></div>"
+    )
     assert shown_count(page.count_candidates, (PAGE,)) is None
 
 

@@ -7,6 +7,7 @@ import click
 from archiver import __version__
 from archiver.cli.logs import configure_logging
 from archiver.cli.reading import export, search, serve, stats, thread
+from archiver.cli.sites import sites
 from archiver.cli.writing import crawl, db, demo, import_warc, reparse, scrape
 
 
@@ -35,5 +36,6 @@ for command in (
     export,
     stats,
     serve,
+    sites,
 ):
     main.add_command(command)

@@ -53,6 +53,7 @@ class StoreResult:
     comments_changed: int = 0
     comments_deleted: int = 0
     before: PageBefore | None = None  # the archive's copy before this fetch (None: new)
+    zone_change: tuple[str, str] | None = None  # (was, now): the page's offsets moved the site
 
 
 def _another_post(stored: Article, item: ArticleItem) -> bool:
@@ -183,6 +184,10 @@ class ArchiveStore:
         with Session(self.engine) as session, session.begin():
             site = self._site(session, item.domain, item.timezone)
             article, result = self._article(session, site, item, run_id)
+            if item.timezone_shown and not site.timezone_chosen and site.timezone != item.timezone:
+                # Rows stored before keep their reading until `archiver reparse`.
+                result.zone_change = (site.timezone, item.timezone)
+                site.timezone = item.timezone
             ThreadWriter(session, article, item, run_id, self.source, result).write()
             link_captures(session, item.captures, article.id)
             if item.visit is not None and policy is not None:

@@ -10,30 +10,45 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from archiver.items import KIND_COMMENT, ArticleItem, CommentItem
+from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, SiteZone
 from archiver.parse.dates import PRECISIONS, ParsedDate, date_order, parse_date
 from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from archiver.parse.urls import canonical_url, site_domain
-from archiver.parse.zones import page_timezone
+from archiver.parse.zones import page_timezone, zone_from_offsets
 
 
-def article_item(page: PageExtract, fetched_url: str, fetched_at: datetime) -> ArticleItem:
-    """The item for an article page (`page.article` must be set); comments come later."""
+def article_item(
+    page: PageExtract, fetched_url: str, fetched_at: datetime, site: SiteZone | None = None
+) -> ArticleItem:
+    """The item for an article page (`page.article` must be set); comments come later.
+
+    `site` is the zone the archive keeps for the site: a user's choice stands; otherwise the
+    page's own offsets decide, then the site's known zone, the profile, the language."""
     fields = page.article
     if fields is None:
         raise ValueError(f"{fetched_url} is not an article page")
     domain = site_domain(fetched_url)
     profile = load_profile(domain)
+    shown = zone_from_offsets(fields.language, fields.datetimes)
+    if site is not None and site.chosen:
+        zone = site.zone
+    else:
+        zone = page_timezone(
+            fields.language,
+            fields.datetimes,
+            profile.own_timezone,
+            profile.timezone,
+            site.zone if site is not None else None,
+        )
     return ArticleItem(
         url=canonical_url(fetched_url, fields.canonical),
         fetched_url=fetched_url,
         fetched_at=fetched_at,
         domain=domain,
-        timezone=page_timezone(
-            fields.language, fields.datetimes, profile.own_timezone, profile.timezone
-        ),
+        timezone=zone,
+        timezone_shown=shown is not None and shown == zone,
         date_formats=profile.date_formats,
         language=fields.language,
         wp_post_id=fields.wp_post_id,

@@ -47,23 +47,38 @@ _OFFSET_TIME = re.compile(
 
 
 def page_timezone(
-    language: str | None, datetimes: list[str], profile_zone: str | None, default: str
+    language: str | None,
+    datetimes: list[str],
+    profile_zone: str | None,
+    default: str,
+    site_zone: str | None = None,
 ) -> str:
     """The zone a page's dates are in (see the module's doc). `profile_zone` is the site's own
-    profile's zone (None: it has none); `default` the zone of last resort."""
-    instants = [parsed for text in datetimes if (parsed := _offset_time(text)) is not None]
+    profile's zone (None: it has none); `site_zone` the zone the archive knows for the site,
+    used where the page shows no offsets and it is one of the language's zones (a site's pages
+    share a zone; pages of another language are another site's); `default` the last resort."""
+    shown = zone_from_offsets(language, datetimes)
+    if shown is not None:
+        return shown
     candidates = _language_zones(language)
-    if instants:
-        for name in candidates:
-            if all(_offset_in(name, local, offset) for local, offset in instants):
-                return name
-        offsets = {offset for _, offset in instants}
-        fixed = _fixed_zone(offsets.pop()) if len(offsets) == 1 else None
-        if fixed is not None:
-            return fixed
+    if site_zone and (not candidates or site_zone in candidates):
+        return site_zone
     if profile_zone:
         return profile_zone
     return candidates[0] if candidates else default
+
+
+def zone_from_offsets(language: str | None, datetimes: list[str]) -> str | None:
+    """The zone the page's own offsets show: its language's zone that agrees with every one of
+    them at its date, else a fixed `Etc/GMT±N` where they all agree; None where they show none."""
+    instants = [parsed for text in datetimes if (parsed := _offset_time(text)) is not None]
+    if not instants:
+        return None
+    for name in _language_zones(language):
+        if all(_offset_in(name, local, offset) for local, offset in instants):
+            return name
+    offsets = {offset for _, offset in instants}
+    return _fixed_zone(offsets.pop()) if len(offsets) == 1 else None
 
 
 def _language_zones(language: str | None) -> tuple[str, ...]:

@@ -21,16 +21,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, create_engine, select
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from archiver import clock
 from archiver.crawl.responses import NotHTML, extract_response
 from archiver.crawl.revisit import RevisitPolicy
 from archiver.db.lock import crawl_lock
-from archiver.db.models import Article, Base
+from archiver.db.models import Article, Base, Site
 from archiver.db.reconcile import ReconcileReport, reconcile_article
+from archiver.db.sites import site_zones
 from archiver.db.store import ArchiveStore
-from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, Visit
+from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, SiteZone, Visit
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.parse.extraction import PageExtract
@@ -81,9 +83,16 @@ class ReparseReport:
 class Replay:
     """Turns indexed captures into observations, in the order the crawls received them."""
 
-    def __init__(self, captures: list[IndexedCapture], originals: dict[str, IndexedCapture]):
+    def __init__(
+        self,
+        captures: list[IndexedCapture],
+        originals: dict[str, IndexedCapture],
+        zones: dict[str, SiteZone] | None = None,
+    ):
         self.captures = captures
         self.originals = originals
+        # The zones users chose, then what the replayed pages' own offsets show, per site.
+        self.zones = dict(zones or {})
         self.by_url: dict[tuple[str, str], list[IndexedCapture]] = defaultdict(list)
         self.listings_of: dict[str, list[IndexedCapture]] = defaultdict(list)  # XML, by crawl
         for capture in captures:
@@ -116,7 +125,10 @@ class Replay:
         page = self._page(capture)
         if page is None or page.article is None:
             return None  # a listing, the home page, a sitemap, JSON: no article
-        item = article_item(page, capture.url, capture.fetched_at)
+        domain = site_domain(capture.url)
+        item = article_item(page, capture.url, capture.fetched_at, self.zones.get(domain))
+        if item.timezone_shown or domain not in self.zones:
+            self.zones[domain] = SiteZone(item.timezone)
         item.captures.append(_key(capture))
         item.visit = self._visit(capture)
         if page.comment_markup is None and page.has_comment_signs:
@@ -244,7 +256,8 @@ def reparse(
         report.run_id = run_id = live.start_run(command, arguments or {})
         if index_in is not None:
             live.keep_captures([c.record for c in captures if c.path.parent == index_in], run_id)
-        replay = Replay(captures, originals)
+        chosen = {domain: zone for domain, zone in site_zones(engine).items() if zone.chosen}
+        replay = Replay(captures, originals, chosen)
         observations = replay.observations(lambda c: canonical_url(c.url) in selected)
         _replay_and_reconcile(engine, observations, run_id, report, source)
         report.pages_parsed = replay.pages_parsed
@@ -310,7 +323,22 @@ def _replay_and_reconcile(
         )
     report.articles_compared = len(compared)
     if scratch is not None:
+        _rezone_sites(scratch, engine, report.changes)
         scratch.dispose()
+
+
+def _rezone_sites(scratch: Engine, engine: Engine, changes: ReconcileReport) -> None:
+    """The zones the rebuild read the held sites in, where a user chose none: a correction,
+    counted in the report like every field the rebuild changes."""
+    rebuilt = site_zones(scratch)
+    with Session(engine) as session, session.begin():
+        for site in session.scalars(select(Site).where(Site.domain.in_(rebuilt))):
+            zone = rebuilt[site.domain].zone
+            if not site.timezone_chosen and site.timezone != zone:
+                logger.warning("%s: time zone %s, was %s (re-read from its pages)",
+                               site.domain, zone, site.timezone)  # fmt: skip
+                site.timezone = zone
+                changes.fields["sites.timezone (changed)"] += 1
 
 
 def _selected(captures: list[IndexedCapture], site: str | None, since: datetime | None) -> set[str]:

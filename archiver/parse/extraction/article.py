@@ -127,14 +127,18 @@ class WordPressArticleParser:
             related=related_links(body, related_blocks, url),
             previous_url=adjacent_link(page.first_with_class(PREVIOUS_CLASSES), url),
             next_url=adjacent_link(page.first_with_class(NEXT_CLASSES), url),
-            comment_count_shown=count_in(
-                page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES))
-            )
-            or shown_count(page.count_candidates, (url, page.links.get("canonical", ""))),
+            comment_count_shown=self._shown_count(page, url),
             language=(page.first_tag["html"].get("lang") if "html" in page.first_tag else None),
             datetimes=page.datetimes,
             comment_ids=frozenset(page.comment_ids),
         )
+
+    def _shown_count(self, page: PageIndex, url: str) -> int | None:
+        """The family's own count element ("コメント ( 0 )" is a count), else the best phrase."""
+        own = count_in(page.text_of(page.first_with_class(self.SHOWN_COUNT_CLASSES)))
+        if own is not None:
+            return own
+        return shown_count(page.count_candidates, (url, page.links.get("canonical", "")))
 
     def _post_id(self, page: PageIndex) -> int | None:
         for pattern, value in (

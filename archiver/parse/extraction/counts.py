@@ -23,7 +23,8 @@ COUNT_HOLDER = re.compile(
     r"|(?:count|number|num)[-_]+comment",
     re.IGNORECASE,
 )
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Headings a thread's count stands in: never h1, the post's own title.
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # The ranks a candidate can have: a holder named as one, a heading, a link to the comments.
 RANK_HOLDER, RANK_HEADING, RANK_LINK = 0, 1, 2
 # A post's title quoted inside the heading ("2 Gedanken zu „Folge 70 …“"): never read.
@@ -34,22 +35,24 @@ _LONGEST = 300  # characters: longer is a container of the count, not the count
 
 
 @cache
-def _phrases() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _phrases() -> tuple[re.Pattern[str], ...]:
     data = tomllib.loads(
         resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")
     )["counts"]
     nouns = "|".join(map(re.escape, data["nouns"]))
+    counters = "|".join(map(re.escape, data["counters"]))
     ones = "|".join(map(re.escape, data["one"]))
     word = r"[^\W\d_]"
+    latin = r"(?<![A-Za-zÀ-ÿ])"  # a noun starts a word (CJK text has no word breaks)
     return (
-        # "38 thoughts", "112 Hinterlasse einen Kommentar", "33 LESER-KOMMENTARE", "38件"
-        re.compile(
-            rf"(?<![\dA-Za-z.,]){_NUMBER}\s*(?:{word}+[\s-]+){{0,3}}?{word}*?(?:{nouns})", re.I
-        ),
+        # "38件のフィードバック"
+        re.compile(rf"(?<![\dA-Za-z.,]){_NUMBER}\s*(?:{counters})"),
+        # "38 thoughts", "112 Hinterlasse einen Kommentar", "33 LESER-KOMMENTARE", "52Comments"
+        re.compile(rf"(?<![\dA-Za-z.,]){_NUMBER}\s*(?:{word}+[\s-]+){{0,3}}?(?:{nouns})", re.I),
         # "Kommentare (34)", "Comments: 2", "留言列表 (42)", "コメント ( 34 )"
-        re.compile(rf"(?:{nouns}){word}*\s*[(（\[:：]?\s*{_NUMBER}(?![\d.,]?\d)", re.I),
+        re.compile(rf"{latin}(?:{nouns}){word}*\s*[(（\[:：]?\s*{_NUMBER}(?![\d.,]?\d)", re.I),
         # "One Response to …", "Eine Antwort auf …"
-        re.compile(rf"^\s*(?:{ones})\s+(?:{word}+\s+){{0,2}}?{word}*?(?:{nouns})", re.I),
+        re.compile(rf"^\s*(?:{ones})\s+(?:{word}+\s+){{0,2}}?(?:{nouns})", re.I),
     )
 
 
@@ -60,8 +63,8 @@ def count_in(text: str | None) -> int | None:
     text = _QUOTED.sub(" ", text)
     if len(text) > _LONGEST:
         return None
-    before, after, one = _phrases()
-    for pattern in (before, after):
+    *numbered, one = _phrases()
+    for pattern in numbered:
         match = pattern.search(text)
         if match:
             return int(re.sub(r"[.,]", "", match.group(1)))

@@ -1,0 +1,80 @@
+"""The `sites` commands: list the archive's sites with their time zones, choose a site's zone."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from archiver.cli.options import DB_OPTION, JSON_OPTION, console, echo_json, fail
+from archiver.db.engine import ArchiveUnavailable
+
+
+@click.group()
+def sites() -> None:
+    """The archive's sites and the time zone each one's dates are read in.
+
+    A site's zone comes from its pages: the zone of the page's language that agrees with the
+    offsets its own datetime attributes show, else its profile, else the language's usual zone.
+    `sites set` chooses one instead.
+    """
+
+
+@sites.command("list")
+@DB_OPTION
+@JSON_OPTION
+def list_sites(db: str | None, as_json: bool) -> None:
+    """Every site: its zone (chosen, or read from its pages), articles, comments, last crawl."""
+    from archiver import api
+
+    try:
+        summaries = api.sites(db=db)
+    except ArchiveUnavailable as error:
+        fail(str(error))
+    if as_json:
+        echo_json([asdict(summary) for summary in summaries])
+        return
+    table = Table("site", "time zone", "from", "articles", "comments", "last crawled (UTC)")
+    for summary in summaries:
+        table.add_row(
+            escape(summary.domain),
+            summary.timezone,
+            "chosen" if summary.timezone_chosen else "pages",
+            str(summary.articles),
+            str(summary.comments),
+            f"{summary.last_crawled_at:%Y-%m-%d %H:%M}" if summary.last_crawled_at else "-",
+        )
+    console.print(table)
+
+
+@sites.command("set")
+@click.argument("site", metavar="DOMAIN_OR_URL")
+@click.option("--timezone", "zone", required=True, metavar="ZONE",
+              help="IANA time zone, e.g. Asia/Tokyo, Europe/Berlin, America/New_York.")  # fmt: skip
+@DB_OPTION
+def set_site(site: str, zone: str, db: str | None) -> None:
+    """Choose the zone a site's dates are read in, for every later crawl and re-parse.
+
+    Rows stored before keep their reading until `archiver reparse`, which re-reads them in it.
+
+    Example:
+
+    \b
+        archiver sites set example.de --timezone Europe/Berlin && archiver reparse --site example.de
+    """
+    from archiver import api
+
+    try:
+        key, was = api.set_site_timezone(site, zone, db=db)
+    except (ValueError, LookupError, ArchiveUnavailable) as error:
+        fail(str(error))
+    if was == zone:
+        console.print(f"{escape(key)}: time zone {zone} (unchanged; now chosen)")
+        return
+    click.echo(
+        f"warning: {key}: time zone {zone}, was {was}; rows stored before keep their reading "
+        f"until `archiver reparse --site {key}`",
+        err=True,
+    )
