@@ -10,6 +10,8 @@ from datetime import date, datetime
 KIND_COMMENT = "comment"
 KIND_PINGBACK = "pingback"
 KIND_TRACKBACK = "trackback"
+# Where a stored comment was read: the page's HTML, or the WordPress REST API (the HTML lacked it).
+SOURCE_HTML, SOURCE_REST = "html", "rest"
 
 
 @dataclass
@@ -31,6 +33,9 @@ class CommentItem:
     posted_at: datetime | None = None
     posted_on: date | None = None
     posted_precision: str | None = None
+    # Where it was read: "html" (the page), or "rest" (the WordPress REST API listed it and the
+    # page's HTML did not hold it: a "load more" thread).
+    source: str = SOURCE_HTML
     # Filled by the thread pipeline: identity key, parent's key and display position.
     key: str = ""
     parent_key: str | None = None
@@ -43,6 +48,10 @@ class RestComment:
 
     parent: str | None
     date_gmt: str  # naive ISO 8601 in UTC, as WordPress sends it
+    date: str = ""  # naive ISO 8601 in the site's zone
+    author: str = ""
+    content_html: str = ""
+    kind: str = "comment"
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,13 +22,13 @@ from archiver.items import (
     ArticleItem,
     GoneItem,
     NotModifiedItem,
-    RestComment,
     SiteZone,
     Visit,
 )
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import article_item, rest_comments_url
+from archiver.parse.restcomments import add_missing, read_answer
 from archiver.parse.urls import site_domain
 from archiver.warc.middleware import record_time
 
@@ -170,7 +169,11 @@ class ArticleSpider(scrapy.Spider):
             and item.domain not in self.rest_refused
             and item.rest_api
             and item.wp_post_id is not None
-            and any(c.kind == "comment" for c in item.comments)
+            # Comments to check, or a count above what the HTML holds (a "load more" thread).
+            and (
+                any(c.kind == "comment" for c in item.comments)
+                or (item.comment_count_shown or 0) > len(item.comments)
+            )
         ):
             return None
         url = rest_comments_url(item, page)
@@ -187,27 +190,29 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_rest(self, response: Response, item: ArticleItem, page: int) -> Iterator[Any]:
         _add_capture(item, response)
-        try:
-            entries = json.loads(response.text) if response.status == 200 else None
-        except (ValueError, AttributeError):
-            entries = None
-        if not isinstance(entries, list):
+        entries = read_answer(response.text) if response.status == 200 else None
+        if entries is None:
             self._rest_unusable(
                 item, f"{response.url} answered {response.status} without a comment list"
             )
             yield item
             return
-        rest = item.rest_comments if item.rest_comments is not None else {}
-        for entry in entries:
-            if isinstance(entry, dict) and "id" in entry:
-                parent = entry.get("parent") or None
-                rest[str(entry["id"])] = RestComment(
-                    parent=str(parent) if parent else None, date_gmt=str(entry.get("date_gmt", ""))
-                )
-        item.rest_comments = rest
+        item.rest_comments = {**(item.rest_comments or {}), **entries}
         pages = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
         following = self._rest_request(item, page + 1) if page < pages else None
-        yield following if following is not None else item
+        if following is not None:
+            yield following
+            return
+        added = add_missing(item, response.url)
+        if added:
+            # Kept, and said: the thread is whole only with what the page's script would load.
+            logger.warning(
+                "%s: %d comments the page's HTML does not hold (it shows %d, holds %d) were "
+                "read from the REST API (source 'rest'); the thread is kept as incomplete",
+                item.fetched_url, added, item.comment_count_shown, len(item.comments) - added,
+            )  # fmt: skip
+            self.crawler.stats.inc_value("archiver/rest/comments_added", added)
+        yield item
 
     def rest_failed(self, failure: Failure) -> Iterator[Any]:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy

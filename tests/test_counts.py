@@ -93,3 +93,11 @@ def test_a_holder_or_link_may_show_the_number_alone() -> None:
 def test_junk_never_raises(text: str) -> None:
     found = count_in(text)
     assert found is None or found >= 0
+
+
+def test_a_plugins_count_attribute_is_the_count() -> None:
+    page = index(
+        "<div class='wpd-thread-info' data-comments-count='34'><span>34</span> Comments</div>"
+        "<ul class='comments-list' data-remaining-comments-count='0'></ul>"
+    )
+    assert shown_count(page.count_candidates, (PAGE,)) == 34

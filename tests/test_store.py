@@ -198,3 +198,31 @@ def test_one_post_id_on_two_pages_published_apart_is_two_articles(archive) -> No
         (moved.url, first.wp_post_id),
         (other.url, None),
     ]
+
+
+def test_a_comment_only_the_rest_api_listed_is_never_deleted_by_a_page_that_hides_it(
+    archive,
+) -> None:
+    """Stored from REST (a "load more" thread); a later complete-looking fetch of the HTML
+    alone without it deletes nothing; when the HTML shows it, it becomes `html`, no history."""
+    db, engine = archive
+    store = ArchiveStore(engine)
+    first = seed_item(FIRST)
+    hidden = first.comments[-1]
+    hidden.source = "rest"
+    hidden.body_html = f"<p>{hidden.body_text}</p>\n"  # the REST API's rendering of it
+    first.rest_comments = {}
+    store.store_article(first, store.start_run("test", None))
+    without = seed_item(SECOND)
+    without.comments = [c for c in without.comments if c.key != hidden.key]
+    result = store.store_article(without, store.start_run("test", None))
+    assert result.comments_deleted == 0
+    row = next(c for c in typed_rows(db, "comments") if c["external_id"] == hidden.key)
+    assert (row["source"], row["deleted_at"]) == ("rest", None)
+    assert query(db, "SELECT count(*) AS n FROM article_stats WHERE comments = 34")[0]["n"] == 1
+    shown = seed_item(SECOND + timedelta(days=1))
+    store.store_article(shown, store.start_run("test", None))
+    row = next(c for c in typed_rows(db, "comments") if c["external_id"] == hidden.key)
+    page_html = next(c.body_html for c in shown.comments if c.key == hidden.key)
+    assert (row["source"], row["body_html"]) == ("html", page_html)
+    assert query(db, "SELECT count(*) AS n FROM comment_history")[0]["n"] == 0

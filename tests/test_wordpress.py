@@ -82,3 +82,44 @@ def test_scrape_every_post_of_a_real_wordpress(wordpress: RunningWordPress, tmp_
         urls = {a["url"] for a in articles.values()}
         assert all(a["previous_url"] in urls | {None} and a["next_url"] in urls | {None}
                    for a in linked)  # fmt: skip
+
+
+def test_a_thread_the_page_only_partly_prints_is_completed_from_the_rest_api(tmp_path) -> None:
+    """A "load more" page: the theme prints each thread's first 3 comments, the count and the
+    REST API have them all. The rest are stored from REST (`source` 'rest'), the thread kept as
+    incomplete, and a later fetch deletes none of them."""
+    try:
+        running = up("classic", instance=f"more{os.getpid()}", shown_comments=3)
+    except WordPressUnavailable as error:
+        require_service("WordPress test bed", str(error))
+    try:
+        db = str(tmp_path / "wp.sqlite3")
+        urls = list(running.post_urls.values())
+        first = run_archiver("scrape", *urls, "--db", db, *FAST, home=tmp_path)
+        again = run_archiver("scrape", *urls, "--db", db, *FAST, home=tmp_path)
+    finally:
+        remove(running.name)
+    assert first.returncode == 0, first.stderr
+    assert "were read from the REST API (source 'rest')" in first.stderr
+    articles = {a["id"]: a for a in typed_rows(db, "articles")}
+    stored = {
+        (articles[c["article_id"]]["wp_post_id"], c["external_id"]): c
+        for c in typed_rows(db, "comments")
+    }
+    by_id = {c["id"]: c for c in stored.values()}
+    for article in running.state.articles.values():
+        for rank, (comment, depth) in enumerate(display_order(running.state, article)):
+            row = stored[(article.id, str(comment.id))]
+            where = f"post {article.id} comment {comment.id}"
+            assert row["source"] == ("html" if rank < 3 else "rest"), where
+            parent = by_id[row["parent_id"]]["external_id"] if row["parent_id"] else None
+            assert parent == (str(comment.parent) if comment.parent else None), where
+            assert row["depth"] == depth, where
+            # The page names an anonymous commenter 匿名; the REST API gives no name.
+            assert row["author"] == (comment.author or ("匿名" if rank < 3 else "")), where
+            assert row["posted_at"] == comment.posted, where
+            assert row["body_text"], where
+    assert again.returncode == 0, again.stderr
+    runs = query(db, "SELECT comments_new, comments_deleted FROM crawl_runs ORDER BY id")
+    assert runs[1] == {"comments_new": 0, "comments_deleted": 0}
+    assert query(db, "SELECT count(*) AS n FROM comment_history")[0]["n"] == 0

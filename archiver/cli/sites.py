@@ -26,7 +26,13 @@ def sites() -> None:
 @DB_OPTION
 @JSON_OPTION
 def list_sites(db: str | None, as_json: bool) -> None:
-    """Every site: its zone (chosen, or read from its pages), articles, comments, last crawl."""
+    """Every site: its zone (chosen, or read from its pages), articles, comments, last crawl.
+
+    Example:
+
+    \b
+        archiver sites list --db data/archive.sqlite3
+    """
     from archiver import api
 
     try:

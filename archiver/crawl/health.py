@@ -175,10 +175,13 @@ class Shortfall:
     by: str  # what shows them: "count" (the page's comment count) or "ids" (its comment ids)
     accepted: bool  # the site's profile accepts it: reported, not failed
     moving: bool  # a thread over several pages that changed while it was fetched
+    # The REST API listed every comment it gives visitors and each is kept: what is still
+    # missing it does not list (pingbacks and trackbacks need an editor's login).
+    rest_exhausted: bool = False
 
     @property
     def fails(self) -> bool:
-        return not (self.accepted or self.moving)
+        return not (self.accepted or self.moving or self.rest_exhausted)
 
     def describe(self) -> str:
         what = "its comment count" if self.by == "count" else "comment ids in its HTML"
@@ -187,6 +190,8 @@ class Shortfall:
             return line + "; accepted by the site's profile (it counts more than it prints)"
         if self.moving:
             return line + "; the thread changed while its pages were fetched"
+        if self.rest_exhausted:
+            return line + "; the REST API lists no more to visitors (pings it never lists)"
         return line
 
 
@@ -206,6 +211,8 @@ def _shortfall(item: ArticleItem, before: PageBefore | None, accept: bool) -> Sh
         by="ids" if ids > counted else "count",
         accepted=accepted,
         moving=item.pages_fetched > 1 and ids <= read,
+        rest_exhausted=item.rest_comments is not None
+        and set(item.rest_comments) <= {c.external_id for c in item.comments},
     )
 
 

@@ -143,6 +143,7 @@ class Comment(Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     votes: Mapped[int | None] = mapped_column(Integer)
     page_url: Mapped[str | None] = mapped_column(String(2048))
+    source: Mapped[str] = mapped_column(String(8), server_default="html")
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

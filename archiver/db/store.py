@@ -21,6 +21,7 @@ from archiver.db.crawlstate import DuePolicy, record_visit
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
 from archiver.items import (
     KIND_COMMENT,
+    SOURCE_REST,
     ArticleItem,
     CaptureKey,
     CaptureRecord,
@@ -344,9 +345,16 @@ class ThreadWriter:
                 updates[tuple(sorted(values))].append({"row_id": row.id, **values})
             else:
                 seen_only.append(row.id)
+        # A comment only the REST API listed is gone only when a REST answer no longer lists it:
+        # a page that hides it (a "load more" thread) says nothing about it.
+        unlisted = {
+            key
+            for key, row in stored.items()
+            if row.source == SOURCE_REST and self.item.rest_comments is None
+        }
         if self.item.comments_complete:
             for key, row in stored.items():
-                if key not in seen and row.deleted_at is None:
+                if key not in seen and key not in unlisted and row.deleted_at is None:
                     self._history(row, ["deleted"])
                     updates[("deleted_at",)].append({"row_id": row.id, "deleted_at": self.observed})
                     self.result.comments_deleted += 1
@@ -366,7 +374,7 @@ class ThreadWriter:
         present = {key for key, row in stored.items() if row.deleted_at is None}
         present |= {key for key, comment in seen.items() if comment.kind == KIND_COMMENT}
         if self.item.comments_complete:
-            present &= seen.keys()
+            present &= seen.keys() | unlisted
         kinds = {key: row.kind for key, row in stored.items()}
         kinds.update({key: comment.kind for key, comment in seen.items()})
         self.article.comment_count = sum(1 for key in present if kinds[key] == KIND_COMMENT)
@@ -393,6 +401,7 @@ class ThreadWriter:
                     "body_html": c.body_html,
                     "votes": c.votes,
                     "page_url": c.page_url,
+                    "source": c.source,
                     "first_seen_at": self.observed,
                     "last_seen_at": self.observed,
                     "first_run_id": self.run_id,
@@ -413,7 +422,13 @@ class ThreadWriter:
         if row.votes != comment.votes:
             changes.append("votes")
         if (row.body_text, row.body_html) != (comment.body_text, comment.body_html):
-            changes.append("body")
+            if row.source != comment.source and row.body_text == comment.body_text:
+                # The same text as the page prints it, after the REST API's rendering of it.
+                values["body_html"] = comment.body_html
+            else:
+                changes.append("body")
+        if row.source != comment.source:
+            values["source"] = comment.source
         if row.deleted_at is not None:
             changes.append("restored")
         if changes:
@@ -499,7 +514,7 @@ _STORED_COLUMNS = [
     for name in (
         "id", "external_id", "kind", "parent_id", "depth", "position", "author",
         "posted_precision", "posted_raw", "posted_attr", "votes", "body_text", "body_html",
-        "deleted_at",
+        "deleted_at", "source",
     )
 ]  # fmt: skip
 

@@ -38,6 +38,7 @@ from archiver.parse.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import article_item, fill_dates, rest_comments_url
 from archiver.parse.replytree import build_thread
+from archiver.parse.restcomments import add_missing, read_answer
 from archiver.parse.urls import canonical_url, is_comment_page, site_domain
 from archiver.warc.reader import IndexedCapture, index_files, load_response
 
@@ -159,14 +160,25 @@ class Replay:
 
     def _rest_answers(self, capture: IndexedCapture, item: ArticleItem) -> None:
         """The REST comment pages the crawl fetched after the thread: part of the article's
-        captures (the cross-check they fed only logged; it is not repeated)."""
-        page = 1
+        captures, and what they listed that the HTML lacked joins the thread as the crawl's
+        did (the cross-check they fed only logged; it is not repeated)."""
+        page, last_url = 1, ""
         while (url := rest_comments_url(item, page)) is not None:
             answer = self._fetched_after(capture, url=url)
             if answer is None:
-                return
+                break
             item.captures.append(_key(answer))
-            page += 1
+            try:
+                entries = read_answer(load_response(answer, self.originals).text)
+            except Exception as error:  # a bad record: reported, the thread goes on without it
+                self._problem(f"{url}: cannot re-read the REST answer: {error}")
+                entries = None
+            if entries is None:
+                break
+            item.rest_comments = {**(item.rest_comments or {}), **entries}
+            page, last_url = page + 1, url
+        if item.rest_comments is not None:
+            add_missing(item, last_url)
 
     def _visit(self, capture: IndexedCapture) -> Visit | None:
         """The site crawl's visit as the spider made it: the listed URL with the lastmod its

@@ -76,11 +76,18 @@ class RunningWordPress:
         return self.base_url + path
 
 
-def up(variant: str, state: SiteState | None = None, instance: str = "") -> RunningWordPress:
+def up(
+    variant: str,
+    state: SiteState | None = None,
+    instance: str = "",
+    shown_comments: int | None = None,
+) -> RunningWordPress:
     """Serve `variant` loaded with `state` (default: `content()`).
 
     `instance` keeps runs apart (its own database, config and server): two test runs on one
     machine, say CI and a developer, never stop or reload each other's WordPress.
+    `shown_comments`: the theme prints only each thread's first N comments (a "load more"
+    plugin's page), the REST API still lists them all.
     """
     settings = VARIANTS[variant]
     name = f"{variant}-{instance}" if instance else variant
@@ -91,6 +98,8 @@ def up(variant: str, state: SiteState | None = None, instance: str = "") -> Runn
     port = _free_port()
     host = f"127.0.0.1:{port}"
     environment = {**os.environ, "WORDPRESS_CONFIG": _config_name(name), "HTTP_HOST": host}
+    if shown_comments is not None:
+        environment["ARCHIVER_SHOWN_COMMENTS"] = str(shown_comments)
     state = state or content()
     ids = _load(settings, state, environment)
     _renumber(state, ids)

@@ -6,6 +6,17 @@
 if (getenv('WORDPRESS_CONFIG')) {
     $_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG');
 }
+// ARCHIVER_SHOWN_COMMENTS=N: the theme prints only a thread's first N comments, as a "load more"
+// plugin does, while the post's count and the REST API still have them all. A filter given
+// before WordPress loads (its plugin API picks up $wp_filter as it starts).
+if (getenv('ARCHIVER_SHOWN_COMMENTS') !== false) {
+    $GLOBALS['wp_filter']['comments_array'][10][] = array(
+        'function' => function ($comments) {
+            return array_slice($comments, 0, (int) getenv('ARCHIVER_SHOWN_COMMENTS'));
+        },
+        'accepted_args' => 1,
+    );
+}
 $path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
 $file = $_SERVER['DOCUMENT_ROOT'] . $path;
 if ($path !== '/' && is_file($file)) {

@@ -30,6 +30,8 @@ RANK_HOLDER, RANK_HEADING, RANK_LINK = 0, 1, 2
 # A post's title quoted inside the heading ("2 Gedanken zu „Folge 70 …“"): never read.
 _QUOTED = re.compile(r"„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|«[^»]*»|「[^」]*」|『[^』]*』|‘[^’]*’")
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)"
+# The whole thread's count as plugins keep it (never "data-remaining-comments-count").
+_COUNT_ATTRIBUTES = ("data-comments-count", "data-comment-count")
 _BARE = re.compile(r"^\d+$")
 _LONGEST = 300  # characters: longer is a container of the count, not the count
 
@@ -85,6 +87,9 @@ def shown_count(
             continue
         if _in_reply_form(element):
             continue
+        attribute = _count_attribute(element)
+        if attribute is not None:
+            return attribute
         text = collapsed_text(element)
         found = count_in(text)
         if found is None and rank != RANK_HEADING and _BARE.match(text):
@@ -99,12 +104,23 @@ def rank_of(element: HtmlElement) -> int | None:
     names = f"{element.get('id', '')} {element.get('class', '')}"
     if "omment" in names and COUNT_HOLDER.search(names):
         return RANK_HOLDER
+    if _count_attribute(element) is not None:
+        return RANK_HOLDER
     if element.tag in HEADINGS:
         return RANK_HEADING
     if "comments-link" in names or (
         element.tag == "a" and element.get("href", "").endswith(("#comments", "#respond"))
     ):
         return RANK_LINK
+    return None
+
+
+def _count_attribute(element: HtmlElement) -> int | None:
+    """A count a plugin keeps in an attribute (wpDiscuz: `data-comments-count="34"`)."""
+    for name in _COUNT_ATTRIBUTES:
+        value = element.get(name, "").strip()
+        if value.isdigit():
+            return int(value)
     return None
 
 
