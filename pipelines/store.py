@@ -81,6 +81,8 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            if result.comments_rekeyed:
+                self.stats.inc_value("archiver/comments/rekeyed", result.comments_rekeyed)
             if result.zone_change is not None:
                 self.stats.inc_value("archiver/sites/zone_changed")
                 logger.warning(

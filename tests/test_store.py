@@ -226,3 +226,29 @@ def test_a_comment_only_the_rest_api_listed_is_never_deleted_by_a_page_that_hide
     page_html = next(c.body_html for c in shown.comments if c.key == hidden.key)
     assert (row["source"], row["body_html"]) == ("html", page_html)
     assert query(db, "SELECT count(*) AS n FROM comment_history")[0]["n"] == 0
+
+
+def test_an_id_less_comment_read_better_keeps_its_row(archive) -> None:
+    """Its key is built from author and date: a newer extractor that reads its author keys it
+    anew; the store finds the row by kind, place, date and text (no new row, no deletion)."""
+    from archiver.parse.replytree import build_thread
+
+    db, engine = archive
+    store = ArchiveStore(engine)
+
+    def without_ids(fetched_at: datetime, author: str):
+        item = seed_item(fetched_at)
+        for comment in item.comments[-3:]:
+            comment.external_id = None
+        item.comments[-1].author = author
+        build_thread(item.comments)
+        return item
+
+    store.store_article(without_ids(FIRST, ""), store.start_run("test", None))
+    before = {c["position"]: c for c in typed_rows(db, "comments")}
+    result = store.store_article(without_ids(SECOND, "山田"), store.start_run("test", None))
+    assert (result.comments_new, result.comments_deleted, result.comments_rekeyed) == (0, 0, 1)
+    after = {c["position"]: c for c in typed_rows(db, "comments")}
+    assert after.keys() == before.keys() and after[34]["id"] == before[34]["id"]
+    assert (before[34]["author"], after[34]["author"]) == ("", "山田")
+    assert query(db, "SELECT count(*) AS n FROM comment_history")[0]["n"] == 0

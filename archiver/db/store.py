@@ -55,6 +55,7 @@ class StoreResult:
     comments_deleted: int = 0
     before: PageBefore | None = None  # the archive's copy before this fetch (None: new)
     zone_change: tuple[str, str] | None = None  # (was, now): the page's offsets moved the site
+    comments_rekeyed: int = 0  # id-less comments a newer extractor keys anew, kept as they were
 
 
 def _another_post(stored: Article, item: ArticleItem) -> bool:
@@ -329,10 +330,11 @@ class ThreadWriter:
                 select(*_STORED_COLUMNS).where(COMMENTS.c.article_id == self.article_id)
             )
         }
-        ids = {key: row.id for key, row in stored.items()}
         seen: dict[str, CommentItem] = {}
         for comment in self.item.comments:
             seen.setdefault(comment.key, comment)  # a comment shown twice is stored once
+        self._rekey(stored, seen)
+        ids = {key: row.id for key, row in stored.items()}
         self._insert([c for c in seen.values() if c.key not in stored], ids)
         updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         seen_only: list[int] = []
@@ -378,6 +380,30 @@ class ThreadWriter:
         kinds = {key: row.kind for key, row in stored.items()}
         kinds.update({key: comment.kind for key, comment in seen.items()})
         self.article.comment_count = sum(1 for key in present if kinds[key] == KIND_COMMENT)
+
+    def _rekey(self, stored: dict[str, Row], seen: dict[str, CommentItem]) -> None:
+        """A comment without a site id is keyed by its author and date (SPEC: identity); an
+        extractor that reads either better would give it a new key. The stored row not seen
+        under its key that has its kind and place and agrees on two of author, date and text
+        is the same comment: it keeps its row under the new key (no new row, no deletion)."""
+        orphans = {
+            key: row
+            for key, row in stored.items()
+            if key.startswith("k") and key not in seen and row.deleted_at is None
+        }
+        for key, comment in seen.items():
+            if not orphans or comment.external_id or key in stored:
+                continue
+            same = [old for old, row in orphans.items() if same_comment(row, comment)]
+            if len(same) != 1:
+                continue  # none, or no telling which: a new comment
+            row = orphans.pop(same[0])
+            del stored[same[0]]
+            stored[key] = row
+            self.connection.execute(
+                update(COMMENTS).where(COMMENTS.c.id == row.id).values(external_id=key)
+            )
+            self.result.comments_rekeyed += 1
 
     def _insert(self, comments: list[CommentItem], ids: dict[str, int]) -> None:
         """New comments, shallowest first, so each reply's parent id is known when it goes in."""
@@ -464,6 +490,21 @@ class ThreadWriter:
         self.history.append(
             comment_change(row, new or row, changes, self.run_id, self.observed, self.source)
         )
+
+
+def same_comment(row: Any, comment: Any) -> bool:
+    """A stored id-less comment and a new reading of one (an item, or a rebuilt row) are the same
+    comment: same kind, depth and place, and two of author, date and text agree."""
+    if (row.kind, row.depth) != (comment.kind, comment.depth):
+        return False
+    if comment.position is not None and row.position not in (None, comment.position):
+        return False
+    agree = (
+        row.author == comment.author,
+        (row.posted_attr or row.posted_raw) == (comment.posted_attr or comment.posted_raw),
+        row.body_text == comment.body_text,
+    )
+    return sum(agree) >= 2
 
 
 def comment_change(

@@ -24,14 +24,17 @@ class Page:
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 (ephemeral port), serving while the context lasts."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], address: tuple[str, int] = ("127.0.0.1", 0)
+    ) -> None:
+        self.server = ThreadingHTTPServer(address, handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -54,7 +57,7 @@ class LocalSite(LoopbackServer):
     """Fixed pages on 127.0.0.1; 404 for the rest. Used by the demo and the tests; counts
     requests per path."""
 
-    def __init__(self, pages: dict[str, Page]) -> None:
+    def __init__(self, pages: dict[str, Page], address: tuple[str, int] = ("127.0.0.1", 0)) -> None:
         self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
         self.requests: dict[str, int] = {}
         site = self
@@ -77,4 +80,4 @@ class LocalSite(LoopbackServer):
             def log_message(self, *args: object) -> None:  # quiet: the crawl logs what matters
                 pass
 
-        super().__init__(Handler)
+        super().__init__(Handler, address)
