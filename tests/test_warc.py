@@ -211,6 +211,10 @@ def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
     (tmp_path / "warc").symlink_to(home / "warc")
     broken = query(str(copy), "SELECT id, article_id, body_text, votes FROM comments "
                               "WHERE deleted_at IS NULL ORDER BY id LIMIT 3")  # fmt: skip
+    # And the dates as an older release wrote them: the attribute in posted_raw.
+    attributed = query(str(copy), "SELECT count(*) AS n FROM comments "
+                                  "WHERE posted_attr IS NOT NULL")[0]["n"]  # fmt: skip
+    assert attributed
     engine = open_archive(resolve_db_url(str(copy)))
     with engine.begin() as connection:  # what a buggy extractor might have stored
         from sqlalchemy import text
@@ -222,10 +226,14 @@ def test_reparse_corrects_what_an_older_extractor_stored_with_reparse_history(
             )
         connection.execute(text("UPDATE articles SET title = 'wrong' WHERE id = :id"),
                            {"id": broken[0]["article_id"]})  # fmt: skip
+        connection.execute(text("UPDATE comments SET posted_raw = posted_attr, posted_attr = NULL "
+                                "WHERE posted_attr IS NOT NULL"))  # fmt: skip
     report = reparse(engine, warc_files(tmp_path / "warc"), index_in=tmp_path / "warc")
     assert report.ok
-    assert report.changes.comments_changed == 3
+    assert report.changes.comments_changed >= max(3, attributed)
     assert report.changes.fields["comments.body_text (changed)"] == 3
+    assert report.changes.fields["comments.posted_attr (new)"] == attributed
+    assert report.changes.fields["comments.posted_raw (changed)"] == attributed
     assert report.changes.fields["comments.author (new)"] >= 1
     assert report.changes.articles_changed == 1
     after = rows(str(copy))
