@@ -436,6 +436,9 @@ def test_serve_answers_canned_queries_read_only(sqlite_archive: str) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert _count(sqlite_archive) == 126
+    # Datasette stopped with it: nothing is left serving the archive.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{base}.json", timeout=5)
 
 
 def _count(path: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -114,10 +115,22 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
             "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000",
         ]  # fmt: skip
+        server = subprocess.Popen(command)
+
+        # Stopped with SIGTERM or SIGHUP (a supervisor, `kill`): Datasette stops with us, never
+        # left serving on its own.
+        def stop(signum: int, _frame: object) -> None:
+            server.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
-            return subprocess.call(command)
+            return server.wait()
         except KeyboardInterrupt:  # Ctrl-C reached Datasette too: it stops by itself
+            server.wait()
             return 0
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 class ServeUnavailable(RuntimeError):
