@@ -9,7 +9,9 @@ code or text is copied. Expected rows come from the thread itself, never from a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -248,4 +250,49 @@ def expected(thread: tuple[Comment, ...], family: str) -> dict:
              "body_text": "\n\n".join(c.body), "votes": c.votes if votes else None}
             for n, (c, depth, parent) in enumerate(ordered, start=1)
         ],
+    }  # fmt: skip
+
+
+# Where the fixtures are read and when (each fixture's fetch time is in its expected JSON).
+FIXTURE_URL = "http://127.0.0.1:8000/2021/12/23/article/"
+FIXTURE_FETCHED = "2026-12-02T00:00:00+00:00"
+
+
+def expected_item(thread: tuple[Comment, ...], family: str) -> dict:
+    """The whole item a crawl stores for the family's page (every field, as JSON): written
+    from the page this module prints, never from a parser."""
+    _, _, _, attr, votes = FAMILIES[family]
+    rows: list[dict] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in replies_of(thread, parent):
+            raw, attribute = attr(c)
+            hours, minutes = (int(part) for part in c.time.split(":"))
+            local = datetime(2024, 3, c.day, hours, minutes, tzinfo=ZoneInfo("Asia/Tokyo"))
+            rows.append({
+                "author": c.author, "body_html": body_html(c), "body_text": "\n\n".join(c.body),
+                "depth": depth, "external_id": str(c.id), "key": str(c.id), "kind": "comment",
+                "page_url": FIXTURE_URL, "parent_key": str(c.parent) if c.parent else None,
+                "position": len(rows) + 1,
+                "posted_at": local.astimezone(UTC).isoformat(),
+                "posted_attr": attribute, "posted_on": f"2024-03-{c.day:02d}",
+                "posted_precision": "second" if attribute and "T" in attribute else "minute",
+                "posted_raw": raw, "source": "html", "votes": c.votes if votes else None,
+            })  # fmt: skip
+            walk(c.id, depth + 1)
+
+    walk(None, 1)
+    return {
+        "author": None, "body_html": "<p>今年も桜の季節が近づいてきました。</p>",
+        "body_text": "今年も桜の季節が近づいてきました。", "captures": [], "category": "季節",
+        "comment_count_shown": len(thread), "comment_ids_shown": len(thread),
+        "comment_markup": "generic", "comments": rows, "comments_complete": True,
+        "date_formats": [], "domain": "127.0.0.1:8000", "fetched_at": FIXTURE_FETCHED,
+        "fetched_url": FIXTURE_URL, "language": "ja", "modified_at": None, "modified_raw": None,
+        "next_url": None, "pages_fetched": 1, "previous_url": None,
+        "published_at": "2024-02-29T09:00:00+00:00", "published_on": "2024-02-29",
+        "published_raw": "2024-02-29T18:00:00+09:00", "related_urls": [], "rest_api": None,
+        "rest_comments": None, "sources": [], "tags": [], "timezone": "Asia/Tokyo",
+        "timezone_shown": True, "title": "春の便り", "url": FIXTURE_URL, "visit": None,
+        "wp_post_id": 77,
     }  # fmt: skip

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from archiver.items import ArticleItem
 from archiver.parse.dates import parse_date
 from archiver.parse.extraction import extract_page
-from archiver.parse.prepare import comment_date
+from archiver.parse.prepare import comment_date, prepare_page, prepare_pages
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from tests.conftest import FIXTURES
@@ -177,3 +179,67 @@ def test_related_posts_on_a_single_post_do_not_make_it_a_listing() -> None:
         "single single-post postid-5",
     )
     assert extract_page(html, PAGE_URL, load_profile("x")).is_article
+
+
+def item_json(item: ArticleItem) -> dict:
+    """Every field of the item as JSON would hold it: instants and dates in ISO 8601."""
+    return json.loads(json.dumps(asdict(item), default=_iso, sort_keys=True))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in an item")
+
+
+WHOLE = [case for case in CASES if "item" in json.loads((case / "expected.json").read_text())]
+
+
+@pytest.mark.parametrize("case", WHOLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_page_gives_the_whole_item(case: Path) -> None:
+    """The item a crawl stores, every field and no other, at the fixture's own fetch time."""
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    fetched = datetime.fromisoformat(expected["fetched_at"])
+    html = (case / "page.html").read_text(encoding="utf-8")
+    item = prepare_page(html, expected["item"]["fetched_url"], fetched)
+    assert item is not None
+    got, want = item_json(item), expected["item"]
+    assert sorted(got) == sorted(want)  # no field missing, none unexpected
+    for name in sorted(want):
+        if name != "comments":
+            assert got[name] == want[name], name
+    for position, (row, wanted) in enumerate(
+        zip(got["comments"], want["comments"], strict=True), 1
+    ):
+        assert row == wanted, f"comment at position {position}"
+
+
+PAGED = [("wp-classic", "classic-post-6-p1", "classic-paged-post-6"),
+         ("wp-classic", "classic-russia-nato-talks-p1", "classic-paged-russia-nato-talks"),
+         ("wp-block", "block-post-6-p1", "block-paged-post-6"),
+         ("wp-block", "block-russia-nato-talks-p1", "block-paged-russia-nato-talks")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("family", "one_page", "paged"), PAGED, ids=[p[2] for p in PAGED])
+def test_a_paged_thread_assembles_into_its_one_page_twin(family, one_page, paged) -> None:
+    """Both comment pages, assembled as a crawl assembles them (`prepare_pages`), give the
+    thread the same site shows on one page: order, positions, depth, parents, authors, text."""
+    pages = [
+        ((FIXTURES / family / f"{paged}-p{n}" / "page.html").read_text(encoding="utf-8"),
+         f"http://127.0.0.1:8000/2021/12/23/article/comment-page-{n}/")
+        for n in (1, 2)
+    ]  # fmt: skip
+    item = prepare_pages(pages, NOW)
+    assert item is not None and item.comments_complete and item.pages_fetched == 2
+    by_key = {c.key: c for c in item.comments}
+    got = [
+        (c.position, c.depth, by_key[c.parent_key].position if c.parent_key else None, c.author,
+         c.posted_on.isoformat() if c.posted_on else None, c.body_text)
+        for c in item.comments if c.kind == "comment"
+    ]  # fmt: skip
+    twin = json.loads((FIXTURES / family / one_page / "expected.json").read_text(encoding="utf-8"))
+    assert got == [
+        (c["position"], c["depth"], c["parent_position"], c["author"], c["posted_on"],
+         c["body_text"])
+        for c in twin["comments"]
+    ]  # fmt: skip

@@ -12,7 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.family_markup import FAMILIES, SPRING, expected, page  # noqa: E402
+from tests.family_markup import (  # noqa: E402
+    FAMILIES,
+    FIXTURE_FETCHED,
+    SPRING,
+    expected,
+    expected_item,
+    page,
+)
 
 OUT = ROOT / "tests" / "fixtures" / "families"
 
@@ -22,7 +29,9 @@ def main() -> None:
         folder = OUT / family
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "page.html").write_text(page(SPRING, family), encoding="utf-8")
-        text = json.dumps(expected(SPRING, family), ensure_ascii=False, indent=1) + "\n"
+        want = {**expected(SPRING, family), "fetched_at": FIXTURE_FETCHED,
+                "item": expected_item(SPRING, family)}  # fmt: skip
+        text = json.dumps(want, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         (folder / "expected.json").write_text(text, encoding="utf-8")
         print(folder.relative_to(ROOT))
 

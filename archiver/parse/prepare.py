@@ -6,11 +6,13 @@ the same page and fetch time always give the same item.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, SiteZone
+from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.dates import PRECISIONS, ParsedDate, date_order, parse_date
 from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
@@ -152,11 +154,27 @@ def _parse(
 
 def prepare_page(html: str, url: str, fetched_at: datetime) -> ArticleItem | None:
     """A single-page article, ready to store: what a test or a re-parse of one saved page needs."""
-    page = extract_page(html, url, load_profile(site_domain(url)))
+    return prepare_pages([(html, url)], fetched_at)
+
+
+def prepare_pages(pages: Sequence[tuple[str, str]], fetched_at: datetime) -> ArticleItem | None:
+    """An article from its page and its comment pages ((html, url), the article page first),
+    assembled into one thread as a crawl assembles it (`ThreadFetch`), ready to store."""
+    html, url = pages[0]
+    profile = load_profile(site_domain(url))
+    page = extract_page(html, url, profile)
     if page.article is None:
         return None
     item = article_item(page, url, fetched_at)
-    item.comments = page.comments
+    thread = ThreadFetch(item)
+    thread.add(page)
+    for html, url in pages[1:]:
+        extract = extract_page(html, url, profile)
+        if extract.comment_markup is None:
+            item.comments_complete = False  # as the spider: a comment page it cannot read
+        else:
+            thread.add(extract)
+    item = thread.merged()
     fill_dates(item)
     build_thread(item.comments)
     return item
