@@ -243,3 +243,20 @@ def test_a_paged_thread_assembles_into_its_one_page_twin(family, one_page, paged
          c["body_text"])
         for c in twin["comments"]
     ]  # fmt: skip
+
+
+def test_a_like_button_inside_a_classic_comments_text_is_not_its_text() -> None:
+    """Jetpack prints its comment-likes widget inside `div.comment-content`: the known family's
+    fast reading leaves it out as the generic reader does (cues.toml [not_body])."""
+    case = FIXTURES / "wp-classic" / "classic-post-6-p1"
+    html = (case / "page.html").read_text(encoding="utf-8")
+    first = json.loads((case / "expected.json").read_text(encoding="utf-8"))["comments"][0]
+    marker = '<div class="comment-content">'
+    assert marker in html
+    widget = ('<p class="comment-likes"><a class="comment-like-link" href="?like_comment=1">'
+              "<span>いいね</span></a><span class=\"comment-like-feedback\">最初の「いいね」</span></p>")  # fmt: skip
+    at = html.index("</div>", html.index(marker))
+    page = extract_page(html[:at] + widget + html[at:], PAGE_URL, load_profile("x"))
+    assert page.comment_markup == "wp-classic"
+    assert page.comments[0].body_text == first["body_text"]
+    assert "いいね" not in page.comments[0].body_html

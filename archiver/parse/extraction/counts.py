@@ -7,14 +7,12 @@ Pure: the page's candidate elements in, ranked as `PageIndex` collects them, a c
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 from urllib.parse import urldefrag
 
 from lxml.html import HtmlElement
 
-from archiver.parse.extraction.helpers import collapsed_text
+from archiver.parse.extraction.helpers import collapsed_text, cues_data
 
 # An id or class that names a thread's heading or count: comments-title, comment-count,
 # comments__headline, wc-comment-header, comment-title, comments-number.
@@ -38,9 +36,7 @@ _LONGEST = 300  # characters: longer is a container of the count, not the count
 
 @cache
 def _phrases() -> tuple[re.Pattern[str], ...]:
-    data = tomllib.loads(
-        resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")
-    )["counts"]
+    data = cues_data()["counts"]
     nouns = "|".join(map(re.escape, data["nouns"]))
     counters = "|".join(map(re.escape, data["counters"]))
     ones = "|".join(map(re.escape, data["one"]))

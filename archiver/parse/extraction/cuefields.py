@@ -10,11 +10,9 @@ outside the body's text) and the body (the body cue without meta, reply links an
 from __future__ import annotations
 
 import re
-import tomllib
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -26,6 +24,7 @@ from archiver.parse.extraction.helpers import (
     KINDS_BY_CLASS,
     collapsed_text,
     contains,
+    cues_data,
     inner_html,
 )
 from archiver.parse.extraction.wpcore import vote_queries
@@ -84,9 +83,7 @@ class Cues:
 
 @cache
 def generic_cues() -> Cues:
-    data = tomllib.loads(
-        resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")
-    )
+    data = cues_data()
     classes, names = data["classes"], data["names"]
     labels = tuple(
         re.compile(re.escape(label).replace("%s", "(.+?)").replace(r"\ ", r"\s*"), re.IGNORECASE)

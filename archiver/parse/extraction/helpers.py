@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
 from html import escape
+from importlib import resources
+from typing import Any
 
 from lxml.html import HtmlElement, tostring
 
@@ -15,6 +19,13 @@ _SPACE = re.compile(r"\s+")
 COMMENT_ID = re.compile(r"^(?:(?:li|div|article)-)?comment-(\d+)$|^(?:wpd|wc)-comm-(\d+)_(\d+)$")
 # comment_class() names a ping's kind among the item's classes.
 KINDS_BY_CLASS = {"pingback": KIND_PINGBACK, "trackback": KIND_TRACKBACK}
+
+
+@cache
+def cues_data() -> dict[str, Any]:
+    """cues.toml: the words and class names the readers look for, as data."""
+    text = resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 def first_int(text: str | None) -> int | None:

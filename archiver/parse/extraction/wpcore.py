@@ -15,8 +15,9 @@ more (bench/bench_extraction.py).
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from cssselect import GenericTranslator
 from lxml import etree
@@ -27,6 +28,7 @@ from archiver.items import KIND_COMMENT, CommentItem
 from archiver.parse.extraction.helpers import (
     KINDS_BY_CLASS,
     collapsed_text,
+    cues_data,
     depth_class,
     first_int,
     inner_html,
@@ -146,6 +148,8 @@ class WordPressCoreParser:
         body = found.get("body")
         if body is None and kind != KIND_COMMENT:
             body = found.get("ping_body")
+        if body is not None:
+            body = _text_part(body)
         author_element = found.get("author")
         author = collapsed_text(author_element) if author_element is not None else ""
         if kind != KIND_COMMENT and not author and found.get("ping_body") is not None:
@@ -164,6 +168,32 @@ class WordPressCoreParser:
             kind=kind,
             page_url=page_url,
         )
+
+
+def _text_part(body: HtmlElement) -> HtmlElement:
+    """The body, or a copy without what is never a comment's text where a plugin put such a
+    part inside it (Jetpack's comment likes, a like button: cues.toml [not_body] classes)."""
+    names = _not_body_classes()
+    inside = [
+        e
+        for e in body.iterdescendants()
+        if isinstance(e.tag, str)
+        and "class" in e.attrib
+        and names.intersection(e.get("class").split())
+    ]
+    if not inside:
+        return body
+    copy = deepcopy(body)
+    twins = dict(zip(body.iter(), copy.iter(), strict=True))
+    for element in inside:
+        if twins[element].getparent() is not None:
+            twins[element].drop_tree()  # its tail stays
+    return copy
+
+
+@cache
+def _not_body_classes() -> frozenset[str]:
+    return frozenset(cues_data()["not_body"]["classes"])
 
 
 class ClassicCommentParser(WordPressCoreParser):
