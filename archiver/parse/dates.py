@@ -120,14 +120,24 @@ _NUMERIC = re.compile(
     r"(?<![\w/.\-])(?P<first>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<second>\d{1,2})\s*(?P=sep)\s*"
     r"(?P<year>\d{4}|\d{2})(?![\d/.\-]?\d)"
 )
+# Zone abbreviations with one meaning, in minutes east of UTC (CST and IST name several zones:
+# they are left to the site's zone). A name or offset in the text wins over the site's zone.
+ZONE_NAMES = {
+    "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    "AKST": -540, "AKDT": -480, "HST": -600, "WET": 0, "WEST": 60, "BST": 60, "CET": 60,
+    "CEST": 120, "MEZ": 60, "MESZ": 120, "EET": 120, "EEST": 180, "MSK": 180, "JST": 540,
+    "KST": 540,
+}  # fmt: skip
 # What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//".
 _TIME = re.compile(
     r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*"
-    r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|[-/|·•@]{1,2})\s+|T)?"
+    r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|[-/|·•@]{1,2})\s+|(?P<iso>T))?"
     r"(?P<ampm_ja>午前|午後)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<tz>Z(?!\w)|[+-]\d{2}:?\d{2}))?",
+    r"(?:\s*(?P<tz>Z(?!\w)|[+-]\d{2}:?\d{2}(?!\d)"
+    r"|(?-i:(?:UTC|GMT|UT)(?:\s*[+-]\d{1,2}(?::?\d{2})?(?!\d))?)(?![A-Za-z])"
+    rf"|(?-i:{'|'.join(ZONE_NAMES)})(?![A-Za-z])))?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分|時間|日|週間|週|か月|ヶ月|ケ月|カ月|年)\s*前")
@@ -146,7 +156,11 @@ _RELATIVE_EN_UNITS = {
     "second": "秒", "sec": "秒", "minute": "分", "min": "分", "hour": "時間", "hr": "時間",
     "day": "日", "week": "週",
 }  # fmt: skip
+# Longest first: "the day before yesterday" holds "yesterday", 一昨昨日 holds 一昨日.
 _NAMED_DAYS = {
+    "一昨昨日": 3,
+    "さきおととい": 3,
+    "the day before yesterday": 2,
     "一昨日": 2,
     "おととい": 2,
     "昨日": 1,
@@ -157,6 +171,26 @@ _NAMED_DAYS = {
     "yesterday": 1,
     "today": 0,
 }
+
+
+# What dateparser must not turn into a date: a duration, a time to come, a bare epoch (read
+# here), and the time a text shows (its hour must be the one dateparser returns).
+_DURATION = re.compile(
+    r"^\s*\d+\s*(?:秒|分|時間|時|日|週間|週|か月|ヶ月|カ月|ケ月|年|s|secs?|seconds?|m|mins?|minutes?"
+    r"|h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|y|yrs?|years?)\.?\s*$",
+    re.IGNORECASE,
+)
+_LATER = re.compile(r"後\s*$|\blater\b|\bfrom now\b|^in\s+\d", re.IGNORECASE)
+_EPOCH = re.compile(r"^\d{10}$|^\d{13}$")
+_SHOWN_TIME = re.compile(
+    r"(?<!\d)(?P<hour>\d{1,2})\s*(?::|時)\s*"
+    r"(?:(?P<minute>\d{2})\s*分?\s*(?:(?::\s*)?(?P<second>\d{2})\s*秒?)?)?"
+    r"|(?<!\d)(?P<hour12>\d{1,2})\s*[ap]\.?m\b|(?P<noon>\bnoon\b|正午)",
+    re.IGNORECASE,
+)
+_ZONE_IN_TEXT = re.compile(
+    r"(?<![A-Za-z])(?:UTC|GMT|[A-Z]{2,4}[SD]T)(?![A-Za-z])|[+-]\d{2}:?\d{2}\b"
+)
 
 
 class ParsedDate(NamedTuple):
@@ -392,17 +426,38 @@ def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
         local = datetime.combine(day + timedelta(days=1), time())
     else:
         local = datetime.combine(day, time(hour, minute, second))
-    if match["tz"]:
-        return _instant(local, _offset(match["tz"]), precision, keep_local=zone)
+    tz = match["tz"]
+    # `10:15-11:00` is a range, not 10:15 at UTC-11: a bare offset joined to a time counts only
+    # in ISO form (T, or seconds) or with its sign apart from the time.
+    spaced = match.start("tz") > 0 and match.string[match.start("tz") - 1].isspace()
+    joined = tz and tz[0] == "-" and not spaced and not (match["iso"] or match["second"])
+    if tz and not joined:
+        return _instant(local, _offset(tz), precision, keep_local=zone)
     return _instant(local, zone, precision)
 
 
 def _offset(text: str) -> timezone:
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-").replace(":", "")
-    if text.upper() == "Z":
+    """`Z`, `+09:00`, `-0500`, `UTC`, `GMT+2`, `UTC-09:30`, `EDT` as a fixed offset."""
+    name = text.upper()
+    if name == "Z":
         return UTC
-    hours, minutes = int(digits[:2]), int(digits[2:4])
+    if name in ZONE_NAMES:
+        return timezone(timedelta(minutes=ZONE_NAMES[name]))
+    for prefix in ("UTC", "GMT", "UT"):
+        if name.startswith(prefix):
+            text = text[len(prefix) :].strip()
+            if not text:
+                return UTC
+            break
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if ":" in digits:
+        hours_text, minutes_text = digits.split(":", 1)
+    elif len(digits) > 2:
+        hours_text, minutes_text = digits[:-2], digits[-2:]
+    else:
+        hours_text, minutes_text = digits, "0"
+    hours, minutes = int(hours_text), int(minutes_text)
     if hours > 23 or minutes > 59:
         raise ValueError("bad UTC offset")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
@@ -464,8 +519,19 @@ def _truncate(local: datetime, precision: str, zone: ZoneInfo) -> tuple:
 
 
 def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
-    """The long tail: dateparser, only for short text with a digit (it guesses wildly on words)."""
+    """The long tail: dateparser, only for short text with a digit (it guesses wildly on words).
+
+    Its answer stands only where it cannot be a guess: never for a duration (`30分`, `2 min`),
+    a time to come (`1分後`), or a day of the month alone (`30日`); a time it returns only where
+    the text shows one, with the hour the text shows, at the precision shown."""
     if len(text) > 64 or not any(ch.isdigit() for ch in text):
+        return None
+    if _EPOCH.match(text):
+        moment = datetime.fromtimestamp(int(text) / (1000 if len(text) == 13 else 1), UTC)
+        if not 1995 <= moment.year <= now.year:
+            return None
+        return moment, moment.astimezone(zone).date(), "second"
+    if _DURATION.match(text) or _LATER.search(text):
         return None
     # Lazy: 0.15 s to import. RELATIVE_BASE is the fetch time, so a parser per call (rare path).
     from dateparser.date import DateDataParser
@@ -487,7 +553,30 @@ def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     local = value.astimezone(zone).replace(tzinfo=None)
-    if data.period == "day":
-        return _instant(datetime.combine(local.date(), time()), zone, "day")
-    precision = "second" if local.second else "minute"
-    return _instant(local.replace(microsecond=0), zone, precision)
+    shown = _SHOWN_TIME.search(text)
+    if shown is None:
+        if data.period == "day":
+            return _instant(datetime.combine(local.date(), time()), zone, "day")
+        precision = "second" if local.second else "minute"
+        return _instant(local.replace(microsecond=0), zone, precision)
+    hour = 12 if shown["noon"] else int(shown["hour"] or shown["hour12"])
+    # The hour it returns must be the one shown (晚8:00 is no midnight), unless the text names
+    # a zone: then dateparser has moved the time into the site's.
+    if _named_offset(text) is None and local.hour % 12 != hour % 12:
+        return None
+    precision = "second" if shown["second"] else "minute" if shown["minute"] else "hour"
+    return _instant(_truncate_to(local, precision), zone, precision)
+
+
+def _truncate_to(local: datetime, precision: str) -> datetime:
+    if precision == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    if precision == "minute":
+        return local.replace(second=0, microsecond=0)
+    return local.replace(microsecond=0)
+
+
+def _named_offset(text: str) -> str | None:
+    """A zone the text names (its time then is not the local one dateparser returns)."""
+    match = _ZONE_IN_TEXT.search(text)
+    return match.group(0) if match else None
