@@ -223,3 +223,13 @@ def test_a_site_profile_date_form_is_tried_first() -> None:
     )
     # A form that does not fit falls through to the built-in ones.
     assert parse_date("2021年12月23日", formats=("%d/%m/%Y",)).local_date == date(2021, 12, 23)
+
+
+def test_the_long_tail_keeps_a_time_the_text_shows_moved_by_the_zone_it_names() -> None:
+    """A form only dateparser reads: the zone named after the time moves the hour it returns,
+    which is then no mismatch with the hour shown."""
+    now = datetime(2024, 6, 1, 3, tzinfo=UTC)
+    named = parse_date("Wed Aug 05 12:00:00 EDT 2015", now=now)
+    assert named is not None and (named.utc, named.precision) == (
+        datetime(2015, 8, 5, 16, tzinfo=UTC), "second",
+    )  # fmt: skip

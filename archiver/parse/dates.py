@@ -128,6 +128,12 @@ ZONE_NAMES = {
     "CEST": 120, "MEZ": 60, "MESZ": 120, "EET": 120, "EEST": 180, "MSK": 180, "JST": 540,
     "KST": 540,
 }  # fmt: skip
+# A zone as a text writes it: an offset, UTC/GMT with or without one, or a name of ZONE_NAMES.
+_ZONE = (
+    r"[+-]\d{2}:?\d{2}(?!\d)"
+    r"|(?-i:(?:UTC|GMT|UT)(?:\s*[+-]\d{1,2}(?::?\d{2})?(?!\d))?)(?![A-Za-z])"
+    rf"|(?-i:{'|'.join(ZONE_NAMES)})(?![A-Za-z])"
+)
 # What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//".
 _TIME = re.compile(
     r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*"
@@ -135,9 +141,7 @@ _TIME = re.compile(
     r"(?P<ampm_ja>午前|午後)?\s*"
     r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<tz>Z(?!\w)|[+-]\d{2}:?\d{2}(?!\d)"
-    r"|(?-i:(?:UTC|GMT|UT)(?:\s*[+-]\d{1,2}(?::?\d{2})?(?!\d))?)(?![A-Za-z])"
-    rf"|(?-i:{'|'.join(ZONE_NAMES)})(?![A-Za-z])))?",
+    rf"(?:\s*(?P<tz>Z(?!\w)|{_ZONE}))?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分|時間|日|週間|週|か月|ヶ月|ケ月|カ月|年)\s*前")
@@ -188,9 +192,7 @@ _SHOWN_TIME = re.compile(
     r"|(?<!\d)(?P<hour12>\d{1,2})\s*[ap]\.?m\b|(?P<noon>\bnoon\b|正午)",
     re.IGNORECASE,
 )
-_ZONE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z])(?:UTC|GMT|[A-Z]{2,4}[SD]T)(?![A-Za-z])|[+-]\d{2}:?\d{2}\b"
-)
+_ZONE_IN_TEXT = re.compile(rf"(?<![A-Za-z])(?:{_ZONE})")
 
 
 class ParsedDate(NamedTuple):
@@ -556,27 +558,12 @@ def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     shown = _SHOWN_TIME.search(text)
     if shown is None:
         if data.period == "day":
-            return _instant(datetime.combine(local.date(), time()), zone, "day")
-        precision = "second" if local.second else "minute"
-        return _instant(local.replace(microsecond=0), zone, precision)
+            return _truncate(local, "day", zone)
+        return _truncate(local, "second" if local.second else "minute", zone)
     hour = 12 if shown["noon"] else int(shown["hour"] or shown["hour12"])
     # The hour it returns must be the one shown (晚8:00 is no midnight), unless the text names
     # a zone: then dateparser has moved the time into the site's.
-    if _named_offset(text) is None and local.hour % 12 != hour % 12:
+    if _ZONE_IN_TEXT.search(text) is None and local.hour % 12 != hour % 12:
         return None
     precision = "second" if shown["second"] else "minute" if shown["minute"] else "hour"
-    return _instant(_truncate_to(local, precision), zone, precision)
-
-
-def _truncate_to(local: datetime, precision: str) -> datetime:
-    if precision == "hour":
-        return local.replace(minute=0, second=0, microsecond=0)
-    if precision == "minute":
-        return local.replace(second=0, microsecond=0)
-    return local.replace(microsecond=0)
-
-
-def _named_offset(text: str) -> str | None:
-    """A zone the text names (its time then is not the local one dateparser returns)."""
-    match = _ZONE_IN_TEXT.search(text)
-    return match.group(0) if match else None
+    return _truncate(local, precision, zone)
