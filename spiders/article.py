@@ -27,9 +27,8 @@ from archiver.items import (
 )
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.extraction import PageExtract
-from archiver.parse.prepare import article_item, rest_comments_url
+from archiver.parse.prepare import rest_comments_url, zoned_article_item
 from archiver.parse.restcomments import add_missing, read_answer
-from archiver.parse.urls import site_domain
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
@@ -95,10 +94,7 @@ class ArticleSpider(scrapy.Spider):
                 return
             self._error("not_article", "%s is not an article page (%s)", response.url, page.refusal)
             return
-        domain = site_domain(response.url)
-        item = article_item(page, response.url, fetched_at, self.site_zones.get(domain))
-        if item.timezone_shown or domain not in self.site_zones:  # later pages of the run
-            self.site_zones[domain] = SiteZone(item.timezone)
+        item = zoned_article_item(page, response.url, fetched_at, self.site_zones)
         item.visit = visit
         _add_capture(item, response)
         if page.comment_markup is None and page.has_comment_signs:

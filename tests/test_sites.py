@@ -105,3 +105,23 @@ def test_pages_without_offsets_keep_the_sites_known_zone_within_their_language()
     assert page_timezone("ja", [], None, "Asia/Tokyo", "Europe/London") == "Asia/Tokyo"
     shown = ["2024-07-01T23:30:00+02:00"]
     assert page_timezone("de", shown, None, "Asia/Tokyo", site_zone="Asia/Tokyo") == "Europe/Berlin"
+
+
+def test_a_chosen_zone_stays_chosen_when_a_page_shows_the_same_offsets() -> None:
+    from datetime import UTC, datetime
+
+    from archiver.items import SiteZone
+    from archiver.parse.extraction import extract_page
+    from archiver.parse.prepare import zoned_article_item
+    from archiver.parse.profiles import load_profile
+
+    url = "http://127.0.0.1:8000/2024/07/sommerfest/"
+    page = extract_page(german_page().body.decode(), url, load_profile("127.0.0.1:8000"))
+    fetched = datetime(2024, 7, 2, tzinfo=UTC)
+    zones = {"127.0.0.1:8000": SiteZone("Europe/Berlin", chosen=True)}
+    item = zoned_article_item(page, url, fetched, zones)
+    assert item.timezone == "Europe/Berlin" and item.timezone_shown
+    assert zones["127.0.0.1:8000"] == SiteZone("Europe/Berlin", chosen=True)
+    learnt: dict[str, SiteZone] = {}
+    zoned_article_item(page, url, fetched, learnt)
+    assert learnt == {"127.0.0.1:8000": SiteZone("Europe/Berlin")}

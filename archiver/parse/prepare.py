@@ -18,7 +18,7 @@ from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from archiver.parse.urls import canonical_url, site_domain
-from archiver.parse.zones import page_timezone, zone_from_offsets
+from archiver.parse.zones import usual_zone, zone_from_offsets
 
 
 def article_item(
@@ -37,9 +37,8 @@ def article_item(
     if site is not None and site.chosen:
         zone = site.zone
     else:
-        zone = page_timezone(
+        zone = shown or usual_zone(
             fields.language,
-            fields.datetimes,
             profile.own_timezone,
             profile.timezone,
             site.zone if site is not None else None,
@@ -70,6 +69,20 @@ def article_item(
         comment_markup=page.comment_markup,
         rest_api=fields.rest_api,
     )
+
+
+def zoned_article_item(
+    page: PageExtract, fetched_url: str, fetched_at: datetime, zones: dict[str, SiteZone]
+) -> ArticleItem:
+    """`article_item` in the zone `zones` (a run's, by site key) keeps for its site; a zone the
+    page's own offsets show is then kept there for the site's later pages, unless a user chose
+    the site's zone."""
+    domain = site_domain(fetched_url)
+    known = zones.get(domain)
+    item = article_item(page, fetched_url, fetched_at, known)
+    if known is None or (item.timezone_shown and not known.chosen):
+        zones[domain] = SiteZone(item.timezone)
+    return item
 
 
 @dataclass

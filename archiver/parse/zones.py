@@ -53,13 +53,19 @@ def page_timezone(
     default: str,
     site_zone: str | None = None,
 ) -> str:
-    """The zone a page's dates are in (see the module's doc). `profile_zone` is the site's own
-    profile's zone (None: it has none); `site_zone` the zone the archive knows for the site,
-    used where the page shows no offsets and it is one of the language's zones (a site's pages
-    share a zone; pages of another language are another site's); `default` the last resort."""
+    """The zone a page's dates are in (see the module's doc): what its own offsets show, else
+    `usual_zone`."""
     shown = zone_from_offsets(language, datetimes)
-    if shown is not None:
-        return shown
+    return shown or usual_zone(language, profile_zone, default, site_zone)
+
+
+def usual_zone(
+    language: str | None, profile_zone: str | None, default: str, site_zone: str | None = None
+) -> str:
+    """The zone of a page that shows no offsets: `site_zone`, the zone the archive knows for the
+    site, where it is one of the language's zones (a site's pages share a zone; pages of another
+    language are another site's); else `profile_zone`, the site's own profile's (None: it has
+    none); else the language's usual zone; else `default`, the last resort."""
     candidates = _language_zones(language)
     if site_zone and (not candidates or site_zone in candidates):
         return site_zone

@@ -36,7 +36,7 @@ from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, SiteZone, V
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.parse.extraction import PageExtract
-from archiver.parse.prepare import article_item, fill_dates, rest_comments_url
+from archiver.parse.prepare import fill_dates, rest_comments_url, zoned_article_item
 from archiver.parse.replytree import build_thread
 from archiver.parse.restcomments import add_missing, read_answer
 from archiver.parse.urls import canonical_url, is_comment_page, site_domain
@@ -126,10 +126,7 @@ class Replay:
         page = self._page(capture)
         if page is None or page.article is None:
             return None  # a listing, the home page, a sitemap, JSON: no article
-        domain = site_domain(capture.url)
-        item = article_item(page, capture.url, capture.fetched_at, self.zones.get(domain))
-        if item.timezone_shown or domain not in self.zones:
-            self.zones[domain] = SiteZone(item.timezone)
+        item = zoned_article_item(page, capture.url, capture.fetched_at, self.zones)
         item.captures.append(_key(capture))
         item.visit = self._visit(capture)
         if page.comment_markup is None and page.has_comment_signs:
