@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.orm import aliased
 
 from archiver.db.models import ArticleHistory, Base, Comment, CommentHistory
-from archiver.db.store import article_change, comment_change, link_captures, same_comment
+from archiver.db.store import article_change, comment_change, link_captures, rekey
 from archiver.items import CaptureKey
 
 ARTICLES = Base.metadata.tables["articles"]
@@ -65,7 +65,9 @@ def reconcile_article(
                 connection.execute(insert(ArticleHistory).values(history))
         link_captures(connection, captures or [], stored.id)
         comments = _comments(connection, stored.id)
-        _rekey(connection, comments, rebuilt_comments, report)
+        rekeyed = rekey(connection, comments, rebuilt_comments)
+        if rekeyed:
+            report.fields["comments.external_id (rekeyed)"] += rekeyed
         ids = {key: row.id for key, row in comments.items()}
         report.comments_not_refound += len(comments.keys() - rebuilt_comments.keys())
         new = [row for key, row in rebuilt_comments.items() if key not in comments]
@@ -96,31 +98,6 @@ def reconcile_article(
             if kinds:
                 history = comment_change(before, row, kinds, run_id, observed_at, source)
                 connection.execute(insert(CommentHistory).values(history))
-
-
-def _rekey(
-    connection: Any, comments: dict[str, Row], rebuilt: dict[str, Row], report: ReconcileReport
-) -> None:
-    """An id-less comment the rebuild keys anew (it reads its author or date better) keeps its
-    row under the new key, as a crawl's store does (`same_comment`)."""
-    for key, row in rebuilt.items():
-        if key in comments or not key.startswith("k"):
-            continue
-        same = [
-            old
-            for old, was in comments.items()
-            if old.startswith("k")
-            and old not in rebuilt
-            and was.deleted_at is None
-            and same_comment(was, row)
-        ]
-        if len(same) == 1:
-            was = comments.pop(same[0])
-            comments[key] = was
-            connection.execute(
-                update(COMMENTS).where(COMMENTS.c.id == was.id).values(external_id=key)
-            )
-            report.fields["comments.external_id (rekeyed)"] += 1
 
 
 def _comments(connection: Any, article_id: int) -> dict[str, Row]:

@@ -333,7 +333,7 @@ class ThreadWriter:
         seen: dict[str, CommentItem] = {}
         for comment in self.item.comments:
             seen.setdefault(comment.key, comment)  # a comment shown twice is stored once
-        self._rekey(stored, seen)
+        self.result.comments_rekeyed += rekey(self.connection, stored, seen)
         ids = {key: row.id for key, row in stored.items()}
         self._insert([c for c in seen.values() if c.key not in stored], ids)
         updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
@@ -380,30 +380,6 @@ class ThreadWriter:
         kinds = {key: row.kind for key, row in stored.items()}
         kinds.update({key: comment.kind for key, comment in seen.items()})
         self.article.comment_count = sum(1 for key in present if kinds[key] == KIND_COMMENT)
-
-    def _rekey(self, stored: dict[str, Row], seen: dict[str, CommentItem]) -> None:
-        """A comment without a site id is keyed by its author and date (SPEC: identity); an
-        extractor that reads either better would give it a new key. The stored row not seen
-        under its key that has its kind and place and agrees on two of author, date and text
-        is the same comment: it keeps its row under the new key (no new row, no deletion)."""
-        orphans = {
-            key: row
-            for key, row in stored.items()
-            if key.startswith("k") and key not in seen and row.deleted_at is None
-        }
-        for key, comment in seen.items():
-            if not orphans or comment.external_id or key in stored:
-                continue
-            same = [old for old, row in orphans.items() if same_comment(row, comment)]
-            if len(same) != 1:
-                continue  # none, or no telling which: a new comment
-            row = orphans.pop(same[0])
-            del stored[same[0]]
-            stored[key] = row
-            self.connection.execute(
-                update(COMMENTS).where(COMMENTS.c.id == row.id).values(external_id=key)
-            )
-            self.result.comments_rekeyed += 1
 
     def _insert(self, comments: list[CommentItem], ids: dict[str, int]) -> None:
         """New comments, shallowest first, so each reply's parent id is known when it goes in."""
@@ -490,6 +466,32 @@ class ThreadWriter:
         self.history.append(
             comment_change(row, new or row, changes, self.run_id, self.observed, self.source)
         )
+
+
+def rekey(connection: Connection, stored: dict[str, Any], seen: dict[str, Any]) -> int:
+    """A comment without a site id is keyed by its author and date (SPEC: identity); an
+    extractor that reads either better gives it a new key. The stored row (`stored`, by key)
+    not seen under its key that is `same_comment` as exactly one new reading (`seen`, by key:
+    items or rebuilt rows) keeps its row under the new key: no new row, no deletion. `stored`
+    is re-keyed in place; returns how many rows were."""
+    orphans = {
+        key: row
+        for key, row in stored.items()
+        if key.startswith("k") and key not in seen and row.deleted_at is None
+    }
+    moved = 0
+    for key, comment in seen.items():
+        if not orphans or not key.startswith("k") or key in stored:
+            continue
+        same = [old for old, row in orphans.items() if same_comment(row, comment)]
+        if len(same) != 1:
+            continue  # none, or no telling which: a new comment
+        row = orphans.pop(same[0])
+        del stored[same[0]]
+        stored[key] = row
+        connection.execute(update(COMMENTS).where(COMMENTS.c.id == row.id).values(external_id=key))
+        moved += 1
+    return moved
 
 
 def same_comment(row: Any, comment: Any) -> bool:
