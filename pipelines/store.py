@@ -95,10 +95,10 @@ class ArchiveStorePipeline:
             )
             if shortfall is not None:
                 self.stats.inc_value("archiver/health/short_pages")
-            if shortfall is not None and not shortfall.moving:  # the spider said so already
-                # Nothing lost silently: the page showed more than we kept, the URL says where.
-                log = logger.error if shortfall.fails else logger.warning
-                log("%s: %s", item.fetched_url, shortfall.describe())
+                if not shortfall.moving:  # a thread that moved: the spider said so already
+                    # Nothing lost silently: the page showed more than we kept, at this URL.
+                    log = logger.error if shortfall.fails else logger.warning
+                    log("%s: %s", item.fetched_url, shortfall.describe())
             # The summary's articles: the first ones stored, not every one of a big crawl
             # (the stats go into crawl_runs as JSON).
             ids = self.stats.get_value("archiver/article_ids")

@@ -84,7 +84,8 @@ class RunHealth:
         shown = item.comment_count_shown
         site.comments += len(comments)
         site.dates_parsed += sum(1 for c in comments if c.posted_at is not None)
-        site.with_author += sum(1 for c in comments if c.author)
+        with_author = sum(1 for c in comments if c.author)
+        site.with_author += with_author
         empty = sum(1 for c in comments if not c.body_text)
         unparsed = sum(1 for c in comments if c.posted_raw and c.posted_at is None)
         site.empty_bodies += empty
@@ -93,7 +94,7 @@ class RunHealth:
         if shortfall is not None:
             site.pages_short += 1
             site.pages_short_accepted += int(shortfall.accepted)
-        without_author = len(comments) - sum(1 for c in comments if c.author)
+        without_author = len(comments) - with_author
         if (shortfall or empty or unparsed or without_author) and len(
             site.problem_pages
         ) < PROBLEM_PAGES:
