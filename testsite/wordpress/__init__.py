@@ -24,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from archiver.sitegen.model import CATEGORIES, JST, SiteArticle, SiteComment, SiteState, generate
 
@@ -253,7 +254,7 @@ def _load(settings: Variant, state: SiteState, environment: dict[str, str]) -> d
                     "id": c.id,
                     "parent": c.parent,
                     "author": c.author,
-                    "url": f"https://example.org/{c.id}/" if c.kind != "comment" else "",
+                    "url": ping_source(c) if c.kind != "comment" else "",
                     "content": "\n\n".join("\n".join(lines) for lines in c.body),
                     "date": f"{c.posted.astimezone(JST):%Y-%m-%d %H:%M:%S}",
                     "date_gmt": f"{c.posted.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
@@ -277,6 +278,11 @@ def _load(settings: Variant, state: SiteState, environment: dict[str, str]) -> d
             f"loading WordPress failed: {(done.stderr or done.stdout)[-500:]}"
         )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ping_source(comment: SiteComment) -> str:
+    """The linking site a ping names (from its author, so it survives WordPress's renumbering)."""
+    return f"https://example.org/{quote(comment.author)}/"
 
 
 def _renumber(state: SiteState, ids: dict) -> None:
