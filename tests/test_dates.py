@@ -233,3 +233,107 @@ def test_the_long_tail_keeps_a_time_the_text_shows_moved_by_the_zone_it_names() 
     assert named is not None and (named.utc, named.precision) == (
         datetime(2015, 8, 5, 16, tzinfo=UTC), "second",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3分間", "5分で", "1時間", "30分", "60秒", "12:00 h", "13/13", "13-1998", "23時59秒", "5時70分",
+     "8日目", "8日目の蝉", "今晩", "令和 5月31日", "8時3分前", "1時間半後に始めます",
+     "3rd Tuesday in March", "30日木曜日", "4 years ago", "十分です", "一時的", "3 min read",
+     "夜2時"],
+)  # fmt: skip
+def test_durations_plans_and_malformed_times_are_no_date(text: str) -> None:
+    """What names no point in time, or names one the text does not fix, gives None (raw kept
+    by the caller), on the fast path and through dateparser alike."""
+    assert parse_date(text, now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "local", "precision"),
+    [("3日後", "2021-12-29T00:00", "day"), ("1時間後", "2021-12-26T13:00", "hour"),
+     ("1時間半くらい後", "2021-12-26T13:30", "minute"), ("1分半後", "2021-12-26T12:01:30", "second"),
+     ("明後日", "2021-12-28T00:00", "day"), ("10年後", "2031-12-26T00:00", "day"),
+     ("2ヶ月後", "2022-02-26T00:00", "day"), ("tomorrow", "2021-12-27T00:00", "day")],
+)  # fmt: skip
+def test_times_to_come_are_dates_flagged_when_past_the_next_day(text, local, precision) -> None:
+    result = parse_date(text, now=NOW)
+    expected = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert result is not None and (result.utc, result.precision) == (
+        expected.astimezone(UTC), precision,
+    )  # fmt: skip
+    assert result.future == (result.utc > NOW + timedelta(days=1))
+
+
+def test_dateparser_tries_only_the_pages_languages() -> None:
+    """`languages` (the page's, as BCP 47 tags) are the only ones the long tail reads."""
+    german = parse_date("vor 3 Tagen", now=NOW, languages=("de-DE",))
+    assert german is not None and german.local_date == date(2021, 12, 23)
+    assert parse_date("vor 3 Tagen", now=NOW, languages=("ja",)) is None
+    assert parse_date("hace 2 días", now=NOW, languages=("de-DE",)) is None
+    spanish = parse_date("hace 2 días", now=NOW, languages=("es",))
+    assert spanish is not None and spanish.local_date == date(2021, 12, 24)
+
+
+def _kanji(number: int, positional: bool) -> str:
+    digits = "〇一二三四五六七八九"
+    if positional:
+        return "".join(digits[int(ch)] for ch in str(number))
+    text = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        count, number = divmod(number, value)
+        if count:
+            text += ("" if count == 1 else digits[count]) + unit
+    return text + (digits[number] if number else "")
+
+
+ERA_FORMS = [  # (era, first year, letter)
+    ("令和", date(2019, 5, 1), "R"), ("平成", date(1989, 1, 8), "H"), ("昭和", date(1926, 12, 25), "S"),
+]  # fmt: skip
+NEW_FORMS = [
+    lambda d: f"{_kanji(d.year, True)}年{_kanji(d.month, False)}月{_kanji(d.day, False)}日",
+    lambda d: f"{_kanji(d.year, False)}年{_kanji(d.month, False)}月{_kanji(d.day, False)}日",
+    lambda d: f"{d.year:04d}{d.month:02d}{d.day:02d}",
+    lambda d: f"{d.year}年{d.month}月{d.day}日({'月火水木金土日'[d.weekday()]})",
+    lambda d: f"{d.year}年{d.month}月{d.day}日{'月火水木金土日'[d.weekday()]}曜日",
+]
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(NEW_FORMS)
+)
+def test_new_forms_parse_back_to_their_date(day: date, form) -> None:
+    result = parse_date(form(day), now=datetime(2100, 1, 1, tzinfo=UTC))
+    assert result is not None and (result.local_date, result.precision) == (day, "day"), form(day)
+
+
+@given(st.dates(min_value=date(1927, 1, 1), max_value=date(2099, 12, 31)), st.booleans())
+def test_era_dates_parse_back_to_their_date(day: date, letter: bool) -> None:
+    era, start, short = next(form for form in ERA_FORMS if day >= form[1])
+    year = day.year - start.year + 1
+    text = (f"{short}{year}.{day.month}.{day.day}" if letter
+            else f"{era}{_kanji(year, False)}年{day.month}月{day.day}日")  # fmt: skip
+    result = parse_date(text, now=datetime(2100, 1, 1, tzinfo=UTC))
+    assert result is not None and result.local_date == day, text
+
+
+@given(st.from_regex(r"\A[0-9０-９年月日時分秒:/.\- ()木]{1,24}\Z"), st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)))  # fmt: skip
+def test_no_field_is_invented(text: str, moment: datetime) -> None:
+    """For text of digits and date units (no relative word), every field of a date it gives is
+    in the text, or, where the text shows none, comes from now by the year-less rules."""
+    now = moment.replace(tzinfo=UTC)
+    result = parse_date(text, now=now)
+    if result is None:
+        return
+    shown = unicodedata.normalize("NFKC", text)
+    today = now.astimezone(ZoneInfo("Asia/Tokyo")).date()
+    day = result.local_date
+    if "日" not in shown and day in (today, today - timedelta(days=1)):
+        return  # a time alone: today's, or yesterday's where it is later than now
+    assert str(day.day) in shown, (text, day)
+    assert str(day.month) in shown or day.month in (today.month, (today.month - 2) % 12 + 1), text
+    assert (
+        str(day.year) in shown
+        or f"{day.year % 100:02d}" in shown
+        or (today.year - 8 <= day.year <= today.year)
+    ), (text, day)

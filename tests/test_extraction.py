@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from archiver.items import ArticleItem
 from archiver.parse.dates import parse_date
 from archiver.parse.extraction import extract_page
-from archiver.parse.prepare import comment_date, prepare_page, prepare_pages
+from archiver.parse.prepare import PageDates, comment_date, prepare_page, prepare_pages
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from tests.conftest import FIXTURES
@@ -53,7 +53,7 @@ def test_fixture_page_parses_to_expected(case: Path) -> None:
         assert got.author == want["author"], f"{where}: author"
         assert got.posted_raw == want["posted_raw"], f"{where}: posted_raw"
         assert got.posted_attr == want.get("posted_attr"), f"{where}: posted_attr"
-        posted = comment_date(got, "Asia/Tokyo", NOW, None)
+        posted = comment_date(got, PageDates("Asia/Tokyo", NOW), None)
         assert str(posted.local_date) == want["posted_on"], f"{where}: date"
         assert got.body_text == want["body_text"], f"{where}: body_text"
         assert got.votes == want["votes"], f"{where}: votes"

@@ -20,6 +20,7 @@ PRECISIONS = ("day", "hour", "minute", "second")
 MAX_TEXT = 200  # longer text is not a date field; only its start is looked at
 
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}  # R3.12.23, H31年
 # First day of each era: an era date before it does not exist (平成元年1月7日 was 昭和64年).
 ERA_STARTS = {
     "令和": date(2019, 5, 1),
@@ -86,9 +87,19 @@ DATE_SHAPE = re.compile(
     re.IGNORECASE,
 )
 
+_ERA = r"(?P<era>令和|平成|昭和|大正|明治|(?<![A-Za-z])[RHSTM](?=\s*(?:\d|元)))\s*(?P<eyear>\d{1,2}|元)"
 _YMD_JA = re.compile(
-    r"(?<!\d)(?:(?P<era>令和|平成|昭和|大正|明治)\s*(?P<eyear>\d{1,2}|元)|(?P<year>\d{4}))\s*年\s*"
+    rf"(?<!\d)(?:{_ERA}|(?P<year>\d{{4}}))\s*年\s*"
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+)
+# An era year with separators: 令和3/12/23, R3.12.23, H31・4・30.
+_ERA_NUM = re.compile(
+    rf"{_ERA}\s*(?P<sep>[-/.・])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*(?P<day>\d{{1,2}})(?!\d)"
+)
+_ERA_NAME = re.compile(r"令和|平成|昭和|大正|明治")
+# Digits only, as URLs and feeds write them: 20170901, 201709011234, 20170901123456.
+_COMPACT = re.compile(
+    r"^(?P<year>(?:19|20)\d\d)(?P<month>\d\d)(?P<day>\d\d)(?:(?P<clock>\d{4}|\d{6}))?$"
 )
 _MD_JA = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 _YMD_NUM = re.compile(
@@ -134,54 +145,120 @@ _ZONE = (
     r"|(?-i:(?:UTC|GMT|UT)(?:\s*[+-]\d{1,2}(?::?\d{2})?(?!\d))?)(?![A-Za-z])"
     rf"|(?-i:{'|'.join(ZONE_NAMES)})(?![A-Za-z])"
 )
-# What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//".
+# What stands between a date and its time: "at", "um … Uhr", "a las", "à", "alle", "om", "/", "//",
+# の, 、, a weekday (木曜日, (木)); then the time, with 午前/午後 or a part of the day (朝7時, 夜8時).
 _TIME = re.compile(
-    r"^[\s,]*(?:\([^)]{1,4}\))?[\s,]*"
+    r"^[\s,、]*(?:\([^)]{1,4}\)|[月火水木金土日]曜日?)?[\s,、の]*"
     r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|[-/|·•@]{1,2})\s+|(?P<iso>T))?"
-    r"(?P<ampm_ja>午前|午後)?\s*"
-    r"(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:)\s*(?:(?P<minute>\d{1,2})\s*分?)?"
+    r"(?P<ampm_ja>午前|午後|早朝|朝|深夜|未明|夜|晩|晚|夕方|夕|昼)?\s*"
+    r"(?:(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:(?=\s*\d))\s*(?:(?P<minute>\d{1,2})(?!\d|\s*秒)\s*分?|(?P<half>半))?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"|(?P<noon>noon|正午))"
     rf"(?:\s*(?P<tz>Z(?!\w)|{_ZONE}))?",
     re.IGNORECASE,
 )
-_RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分|時間|日|週間|週|か月|ヶ月|ケ月|カ月|年)\s*前")
-_RELATIVE_UNITS = {
-    "秒": ("second", timedelta(seconds=1)),
-    "分": ("minute", timedelta(minutes=1)),
-    "時間": ("hour", timedelta(hours=1)),
-    "日": ("day", timedelta(days=1)),
-    "週間": ("day", timedelta(weeks=1)),
-    "週": ("day", timedelta(weeks=1)),
-}
-_RELATIVE_EN = re.compile(
-    r"(?P<n>\d+|an?)\s*(?P<unit>second|sec|minute|min|hour|hr|day|week)s?\s+ago", re.IGNORECASE
+# Parts of the day that say which half an hour is in (深夜 and 未明 before dawn, 夜 after dusk).
+_DAY_PARTS = {"午前": "am", "早朝": "am", "朝": "am", "深夜": "night", "未明": "am", "午後": "pm",
+              "夜": "pm", "晩": "pm", "晚": "pm", "夕方": "pm", "夕": "pm", "昼": "pm"}  # fmt: skip
+# A time written before its date: "10:06am Dec 11, 2014", "14:30, 3. März 2020".
+_TIME_BEFORE = re.compile(
+    r"^\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)\s*(?:,|on)?\s*$", re.IGNORECASE
 )
+# `3日前`, `1時間30分前`, `1時間半後`, `半日前`: amounts of units before or after now. Not after a
+# clock hour: `8時3分前` is 7:57, no 3 minutes ago.
+_UNIT = r"(?:秒|分|時間|日|週間|週|か月|ヶ月|ケ月|カ月|年)"
+_RELATIVE = re.compile(
+    rf"(?<![\d時])(?P<parts>(?:(?:\d+|半)\s*{_UNIT}\s*半?\s*)+)"
+    r"(?:くらい|ぐらい|ほど|程度|程|近く)?\s*(?P<dir>前|後)"
+)
+_RELATIVE_PART = re.compile(rf"(?P<n>\d+|半)\s*(?P<unit>{_UNIT})\s*(?P<half>半)?")
+_RELATIVE_UNITS = {  # unit: (precision, step, precision of a half of it)
+    "秒": ("second", timedelta(seconds=1), "second"),
+    "分": ("minute", timedelta(minutes=1), "second"),
+    "時間": ("hour", timedelta(hours=1), "minute"),
+    "日": ("day", timedelta(days=1), "hour"),
+    "週間": ("day", timedelta(weeks=1), "day"),
+    "週": ("day", timedelta(weeks=1), "day"),
+}
+_MONTH_UNITS = {"か月": 1, "ヶ月": 1, "ケ月": 1, "カ月": 1, "年": 12}
+_RELATIVE_EN = re.compile(
+    r"(?<![\w.])(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
+    r"(?P<unit>second|sec|minute|min|hour|hr|day|week)s?\s+ago\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ],
+        1,
+    )
+} | {"a": 1, "an": 1}
 _RELATIVE_EN_UNITS = {
     "second": "秒", "sec": "秒", "minute": "分", "min": "分", "hour": "時間", "hr": "時間",
     "day": "日", "week": "週",
 }  # fmt: skip
-# Longest first: "the day before yesterday" holds "yesterday", 一昨昨日 holds 一昨日.
+# Days before today (after it where negative). Longest first where one holds another: "the day
+# before yesterday" holds "yesterday", 一昨昨日 holds 一昨日.
 _NAMED_DAYS = {
-    "一昨昨日": 3,
-    "さきおととい": 3,
-    "the day before yesterday": 2,
-    "一昨日": 2,
-    "おととい": 2,
-    "昨日": 1,
-    "きのう": 1,
-    "今日": 0,
-    "きょう": 0,
-    "本日": 0,
-    "yesterday": 1,
-    "today": 0,
-}
+    "一昨昨日": 3, "一昨々日": 3, "さきおととい": 3, "the day before yesterday": 2, "一昨日": 2,
+    "おととい": 2, "昨日": 1, "きのう": 1, "前日": 1, "the day after tomorrow": -2, "明後日": -2,
+    "あさって": -2, "明日": -1, "あした": -1, "翌日": -1, "tomorrow": -1, "今日": 0, "きょう": 0,
+    "本日": 0, "今朝": 0, "今夜": 0, "今晩": 0, "yesterday": 1, "today": 0,
+}  # fmt: skip
+_IMPLIED_PART = {"今朝": "朝", "今夜": "夜", "今晩": "夜"}  # 今夜6時 is 18:00
+_NOW_WORDS = frozenset({"今", "現在", "たった今", "今さっき", "さっき", "ついさっき", "just now",
+                        "right now", "now"})  # fmt: skip
+_NAMED_DATES = {"大晦日": (12, 31), "元日": (1, 1), "元旦": (1, 1)}
+# A day of this (or the previous) month: 18日, 23日 10:15, 今月10日, 先月30日.
+_MONTH_DAY = re.compile(
+    r"^(?P<which>今月|先月|前月)?\s*(?P<day>\d{1,2})\s*日(?!\s*(?:前|後|間|半|以|ぶり|ほど|目))"
+)
+# This year's date, last year's: 今年7月27日, 去年12月3日.
+_YEAR_WORD = re.compile(
+    r"(?P<which>今年|本年|去年|昨年|来年)\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+)
+_YEAR_OFFSETS = {"今年": 0, "本年": 0, "去年": -1, "昨年": -1, "来年": 1}
+_WEEKDAYS_JA = "月火水木金土日"
+_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A weekday alone: the latest such day by today; of this or last week with 今週の/先週の.
+_WEEKDAY_ONLY = re.compile(
+    rf"^(?:(?P<week>今週|先週)の?)?\s*(?:\((?P<a>[{_WEEKDAYS_JA}])\)|(?P<b>[{_WEEKDAYS_JA}])曜日?)$"
+    rf"|^(?:(?P<last>last)\s+)?(?P<en>{'|'.join(_WEEKDAYS_EN)}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?$",
+    re.IGNORECASE,
+)
+# A weekday after a date, to check it against the date: (木), 木曜日, Thursday.
+_WEEKDAY_AFTER = re.compile(rf"^\s*(?:\((?P<a>[{_WEEKDAYS_JA}])\)|(?P<b>[{_WEEKDAYS_JA}])曜日?)")
 
 
 # What dateparser must not turn into a date: a duration, a time to come, a bare epoch (read
 # here), and the time a text shows (its hour must be the one dateparser returns).
 _DURATION = re.compile(
     r"^\s*\d+\s*(?:秒|分|時間|時|日|週間|週|か月|ヶ月|カ月|ケ月|年|s|secs?|seconds?|m|mins?|minutes?"
-    r"|h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|y|yrs?|years?)\.?\s*$",
+    r"|h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|y|yrs?|years?)\.?\s*"
+    r"(?:間|で|ほど|くらい|ぐらい|程度|近く|以内|目)?\s*$",
+    re.IGNORECASE,
+)
+# A time with no date (`12:00 h`, `9:30 Uhr`): dateparser would put it on the fetch day.
+_TIME_ALONE = re.compile(
+    r"^\s*\d{1,2}\s*[:時]\s*\d{2}(?::\d{2})?\s*(?:h|uhr|hrs?)?\.?\s*$", re.IGNORECASE
+)
+# Digits with separators and units, no word: every field of a date must be among its numbers.
+_NUMBERS_ONLY = re.compile(r"^[\d\s/.\-:年月日時分秒()火水木金土曜]+$")
+_WEEKDAY_NAMED = re.compile(
+    rf"(?<![^\W\d_])(?P<en>{'|'.join(_WEEKDAYS_EN)})(?![^\W\d_])|(?P<ja>[{_WEEKDAYS_JA}])曜",
     re.IGNORECASE,
 )
 _LATER = re.compile(r"後\s*$|\blater\b|\bfrom now\b|^in\s+\d", re.IGNORECASE)
@@ -217,13 +294,16 @@ def parse_date(
     reference: datetime | date | None = None,
     formats: tuple[str, ...] = (),
     order: str | None = None,
+    languages: tuple[str, ...] = (),
 ) -> ParsedDate | None:
     """Parse a date shown on a page.
 
     `now` is the fetch time (relative forms resolve against it; default: the current time);
     `reference` is the earliest plausible date, used to give a year-less `1月2日` its year;
     `formats` are a site profile's own `strptime` forms, tried first (a day-first site, say);
-    `order` is how the page's numeric dates run (`date_order` of its language; None: unknown).
+    `order` is how the page's numeric dates run (`date_order` of its language; None: unknown);
+    `languages` are the page's (`<html lang>`, the profile's): the only ones dateparser tries
+    for the long tail (default: Japanese and English).
     Returns None when the text holds no valid date; never raises on any text.
     """
     if not text or not isinstance(text, str) or not isinstance(tz, str):
@@ -237,7 +317,7 @@ def parse_date(
             zone = _zone(tz)
             normalized = _normalize(text)
             result = _relative_forms(normalized, zone, now, reference) or _fallback(
-                normalized, zone, now
+                normalized, zone, now, _base_languages(languages)
             )
     except (ValueError, OverflowError, TypeError, ArithmeticError, ZoneInfoNotFoundError):
         return None
@@ -269,13 +349,46 @@ def _hinted(text: str, tz: str, formats: tuple[str, ...]) -> tuple | None:
     return None
 
 
+def _base_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """BCP 47 tags as dateparser names its languages: `de-DE` → `de`, `zh-Hant-TW` → `zh`."""
+    bases = (tag.strip().replace("_", "-").split("-")[0].lower() for tag in languages if tag)
+    return tuple(dict.fromkeys(base for base in bases if base))
+
+
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
 def _normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
+    normalized = unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
+    if _KANJI_NUMBER.search(normalized):
+        normalized = _KANJI_NUMBER.sub(_arabic, normalized)
+    return normalized
+
+
+# Kanji numerals before a unit of date or time: 二〇二一年, 十二月二十三日, 午後五時三〇分, 三日前;
+# positional (一九八九, 一三) or with 十/百/千 (二千八, 三十七). Elsewhere kanji stay words.
+_KANJI_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                 "七": 7, "八": 8, "九": 9}  # fmt: skip
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_NUMBER = re.compile(
+    r"[〇○零一二三四五六七八九十百千]+(?=\s*(?:年|月|日|時|分|秒|か月|ヶ月|カ月|ケ月|週))"
+)
+
+
+def _arabic(match: re.Match) -> str:
+    run = match.group(0)
+    if not any(ch in _KANJI_UNITS for ch in run):
+        return "".join(str(_KANJI_DIGITS[ch]) for ch in run)
+    total, digit = 0, None
+    for ch in run:
+        if ch in _KANJI_UNITS:
+            total += (1 if digit is None else digit) * _KANJI_UNITS[ch]
+            digit = None
+        else:
+            digit = (digit or 0) * 10 + _KANJI_DIGITS[ch]
+    return str(total + (digit or 0))
 
 
 # Languages whose pages write a numeric date month first; the year-first ones (their dates
@@ -301,11 +414,24 @@ def _absolute(text: str, tz: str, order: str | None = None) -> tuple | None:
     Returns (utc, local_date, precision), `_INVALID` for an impossible date, None for other text.
     """
     normalized = _normalize(text)
-    for pattern in (_YMD_JA, _YMD_NUM, _MDY_EN, _DMY_EN, _DMY_WORD, _MDY_WORD, _DMY_DOTS):
+    compact = _COMPACT.match(normalized)
+    if compact:
+        clock = compact["clock"] or ""
+        shown = ":".join(clock[i : i + 2] for i in range(0, len(clock), 2))
+        try:
+            return _with_time(_calendar_date(compact), shown, _zone(tz))
+        except ValueError:
+            return _INVALID
+    for pattern in (_YMD_JA, _ERA_NUM, _YMD_NUM, _MDY_EN, _DMY_EN, _DMY_WORD, _MDY_WORD, _DMY_DOTS):
         match = pattern.search(normalized)
         if match:
             try:
-                return _with_time(_calendar_date(match), normalized[match.end() :], _zone(tz))
+                day = _calendar_date(match)
+                rest = normalized[match.end() :]
+                if _shown_time(rest) is None:  # "10:06am Dec 11, 2014": the time before it
+                    before = _TIME_BEFORE.search(normalized[: match.start()])
+                    rest = before.group("time") if before else rest
+                return _with_time(day, rest, _zone(tz))
             except ValueError:
                 return _INVALID
     match = _NUMERIC.search(normalized)
@@ -344,18 +470,73 @@ def _numeric_date(match: re.Match, order: str | None) -> date:
 
 
 def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | None:
+    if _ERA_NAME.search(text):  # an era with no readable year (`令和 5月31日`): which year?
+        return None
+    today = now.astimezone(zone).date()
+    match = _YEAR_WORD.search(text)
+    if match:
+        day = date(
+            today.year + _YEAR_OFFSETS[match["which"]], int(match["month"]), int(match["day"])
+        )
+        return _checked_weekday(day, text[match.end() :], zone)
     match = _MD_JA.search(text)
     if match:
         day = _yearless(int(match["month"]), int(match["day"]), zone, now, reference)
-        return _with_time(day, text[match.end() :], zone)
-    return _time_only(text, zone, now) or _relative(text, zone, now)
+        return _checked_weekday(day, text[match.end() :], zone)
+    match = _MONTH_DAY.match(text)
+    if match:
+        return _day_of_month(match, text[match.end() :], zone, today)
+    for name, (month, day_of_month) in _NAMED_DATES.items():
+        if text.startswith(name):
+            day = _yearless(month, day_of_month, zone, now, reference)
+            return _with_time(day, text[len(name) :], zone)
+    return _time_only(text, zone, now) or _weekday(text, zone, today) or _relative(text, zone, now)
+
+
+def _checked_weekday(day: date, rest: str, zone: ZoneInfo) -> tuple:
+    """The date with the time after it; a weekday shown beside it must be its own."""
+    match = _WEEKDAY_AFTER.match(rest)
+    if match and _WEEKDAYS_JA.index(match["a"] or match["b"]) != day.weekday():
+        raise ValueError(f"{day} is no {match.group(0).strip()}")
+    return _with_time(day, rest, zone)
+
+
+def _day_of_month(match: re.Match, rest: str, zone: ZoneInfo, today: date) -> tuple | None:
+    """`18日` alone is this month's 18th, `先月30日` last month's; a bare day after today is
+    no date (which month?), 今月 says this month whatever the day."""
+    month_index = today.year * 12 + today.month - 1 - (match["which"] in ("先月", "前月"))
+    day = date(month_index // 12, month_index % 12 + 1, int(match["day"]))
+    if match["which"] is None and day > today:
+        return None
+    return _checked_weekday(day, rest, zone)
+
+
+def _weekday(text: str, zone: ZoneInfo, today: date) -> tuple | None:
+    match = _WEEKDAY_ONLY.match(text)
+    if match is None:
+        return None
+    if match["en"]:
+        wanted = next(
+            i for i, name in enumerate(_WEEKDAYS_EN) if name.startswith(match["en"][:3].lower())
+        )
+    else:
+        wanted = _WEEKDAYS_JA.index(match["a"] or match["b"])
+    if match["week"]:  # a week runs Monday to Sunday
+        monday = today - timedelta(days=today.weekday() + (7 if match["week"] == "先週" else 0))
+        day = monday + timedelta(days=wanted)
+    else:  # the latest such day: today itself, or before it (strictly before for "last")
+        back = (today.weekday() - wanted) % 7 or (7 if match["last"] else 0)
+        day = today - timedelta(days=back)
+    return _with_time(day, "", zone)
 
 
 def _time_only(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     """`15:30` or `午後3時` alone, as sites show today's comments: the latest such time by now."""
-    match = _TIME.match(text)
-    if not match or match.end() != len(text) or not (match["sep"] or match["ampm"]):
+    match = _shown_time(text)
+    if not match or match.end() != len(text) or match["noon"]:
         return None
+    if match["second"] and not (match["minute"] or match["sep"] == ":"):
+        return None  # 23時59秒: hours and seconds, no time of day
     today = now.astimezone(zone).date()
     result = _with_time(today, text, zone)
     if result[0] > now:  # later than the fetch: it was yesterday's
@@ -373,7 +554,7 @@ def _calendar_date(match: re.Match) -> date:
         month = int(groups["month"])
     day_of_month = int(groups["day"])
     if groups.get("era"):
-        era = groups["era"]
+        era = ERA_LETTERS.get(groups["era"], groups["era"])
         era_year = 1 if groups["eyear"] == "元" else int(groups["eyear"])
         result = date(ERAS[era] + era_year, month, day_of_month)
         if era_year < 1 or not ERA_STARTS[era] <= result <= ERA_ENDS.get(era, date.max):
@@ -408,22 +589,38 @@ def _valid_date(year: int, month: int, day_of_month: int) -> date | None:
         return None
 
 
-def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
+def _shown_time(rest: str) -> re.Match | None:
+    """The time at the start of `rest`, if it shows one (a bare number is no time)."""
     match = _TIME.match(rest) if rest else None
-    if not match or not (match["sep"] or match["ampm"]):  # a bare number is no time: a day
+    return match if match and (match["sep"] or match["ampm"] or match["noon"]) else None
+
+
+def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
+    match = _shown_time(rest)
+    if match is None:  # a day
         return datetime.combine(day, _MIDNIGHT, zone).astimezone(UTC), day, "day"
-    hour = int(match["hour"])
-    marker = match["ampm_ja"] or (match["ampm"] or "").replace(".", "").lower()
+    hour = 12 if match["noon"] else int(match["hour"])
+    marker = (
+        _DAY_PARTS.get(match["ampm_ja"] or "") or (match["ampm"] or "").replace(".", "").lower()
+    )
+    if marker == "night":  # 深夜11時 is 23:00, 深夜2時 is 2:00
+        marker = "pm" if hour >= 6 else "am"
     if marker:
         if hour > 12:
-            raise ValueError("am/pm with an hour over 12")
-        if marker in ("午後", "pm") and hour < 12:
+            if marker == "am" or match["ampm_ja"] == "午後" or match["ampm"]:
+                raise ValueError("am/pm with an hour over 12")
+            marker = ""  # 夜20時: the hour says it already
+        elif marker == "pm" and hour < 12:
+            if match["ampm_ja"] in ("夜", "晩", "晚") and hour < 4:
+                raise ValueError("夜 with an hour before dawn: which night?")
             hour += 12
-        elif marker in ("午前", "am") and hour == 12:
+        elif marker == "am" and hour == 12:
             hour = 0
-    minute = int(match["minute"]) if match["minute"] else 0
+    minute = 30 if match["half"] else int(match["minute"]) if match["minute"] else 0
     second = int(match["second"]) if match["second"] else 0
-    precision = "second" if match["second"] else "minute" if match["minute"] else "hour"
+    precision = (
+        "second" if match["second"] else "minute" if match["minute"] or match["half"] else "hour"
+    )
     if hour == 24 and minute == 0 and second == 0:  # 24:00 is the next midnight
         local = datetime.combine(day + timedelta(days=1), time())
     else:
@@ -474,32 +671,70 @@ def _instant(local: datetime, zone, precision: str, keep_local: ZoneInfo | None 
 def _relative(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     local_now = now.astimezone(zone)
     lowered = text.lower()
+    if lowered in _NOW_WORDS:
+        return _truncate(local_now, "minute", zone)
     for word, days in _NAMED_DAYS.items():
         if word in lowered:
             day = local_now.date() - timedelta(days=days)
             rest = text[lowered.index(word) + len(word) :]
+            if word in _IMPLIED_PART:  # 今夜 says which half of the day an hour is in, no more
+                return (
+                    _with_time(day, _IMPLIED_PART[word] + rest, zone) if _shown_time(rest) else None
+                )
             return _with_time(day, rest, zone)
     if "たった今" in text or "今さっき" in text:
         return _truncate(local_now, "minute", zone)
     match = _RELATIVE.search(text)
+    if match and match["dir"] == "後" and text[match.end() :].strip(" 。.!！"):
+        return None  # `1時間半後に始めます`: a plan in a sentence, no date shown
     if match:
-        n, unit = int(match["n"]), match["unit"]
+        parts = [
+            (part["n"], part["unit"], part["half"])
+            for part in _RELATIVE_PART.finditer(match["parts"])
+        ]
+        sign = -1 if match["dir"] == "前" else 1
     else:
         match = _RELATIVE_EN.search(text)
         if not match:
             return None
-        n = 1 if match["n"].lower() in ("a", "an") else int(match["n"])
-        unit = _RELATIVE_EN_UNITS[match["unit"].lower()]
-    if unit == "年":
-        day = local_now.date().replace(year=local_now.year - n)
-        return _instant(datetime.combine(day, time()), zone, "day")
-    if unit in ("か月", "ヶ月", "ケ月", "カ月"):
-        month_index = local_now.year * 12 + local_now.month - 1 - n
-        day = date(month_index // 12, month_index % 12 + 1, 1)
-        day = day.replace(day=min(local_now.day, _month_length(day)))
-        return _instant(datetime.combine(day, time()), zone, "day")
-    precision, step = _RELATIVE_UNITS[unit]
-    return _truncate(local_now - n * step, precision, zone)
+        number = match["n"].lower()
+        parts = [
+            (
+                str(_NUMBER_WORDS.get(number, number)),
+                _RELATIVE_EN_UNITS[match["unit"].lower()],
+                None,
+            )
+        ]
+        sign = -1
+    return _shifted(local_now, parts, sign, zone)
+
+
+def _shifted(
+    local_now: datetime, parts: list[tuple[str, str, str | None]], sign: int, zone
+) -> tuple:
+    """Now moved by each amount (`1時間30分`, `1週間半`, `半日`), at the finest unit's precision
+    (a half moves it one finer: `1分半後` is to the second)."""
+    months, delta, precision = 0, timedelta(), "day"
+    for number, unit, half in parts:
+        whole = 0 if number == "半" else int(number)
+        halves = (number == "半") + bool(half)
+        if unit in _MONTH_UNITS:
+            months += (whole * 2 + halves) * _MONTH_UNITS[unit] // 2
+            finest = "day"
+        else:
+            unit_precision, step, half_precision = _RELATIVE_UNITS[unit]
+            delta += whole * step + halves * step / 2
+            finest = half_precision if halves else unit_precision
+        if PRECISIONS.index(finest) > PRECISIONS.index(precision):
+            precision = finest
+    moved = local_now
+    if months:
+        month_index = moved.year * 12 + moved.month - 1 + sign * months
+        first = date(month_index // 12, month_index % 12 + 1, 1)
+        moved = moved.replace(
+            year=first.year, month=first.month, day=min(moved.day, _month_length(first))
+        )
+    return _truncate(moved + sign * delta, precision, zone)
 
 
 def _month_length(day: date) -> int:
@@ -520,7 +755,31 @@ def _truncate(local: datetime, precision: str, zone: ZoneInfo) -> tuple:
     return _instant(naive, zone, precision)
 
 
-def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
+def _invented(text: str, value: datetime) -> bool:
+    """dateparser's answer holds what the text does not say: a weekday other than the one
+    named (`3rd Tuesday in March` → a Sunday), or, for digits and units alone, a day or month
+    none of them is (`13/13` → July, `-0日` → today)."""
+    named = _WEEKDAY_NAMED.search(text)
+    if named:
+        wanted = (
+            next(i for i, name in enumerate(_WEEKDAYS_EN) if name == named["en"].lower())
+            if named["en"]
+            else _WEEKDAYS_JA.index(named["ja"])
+        )
+        if value.weekday() != wanted:
+            return True
+    if _NUMBERS_ONLY.match(text):
+        numbers = [int(n) for n in re.findall(r"\d+", text)]
+        if value.day not in numbers or value.month not in numbers:
+            return True
+        # A year it may take from now only where the text has none (`8/5`).
+        return len(numbers) > 2 and value.year not in numbers and value.year % 100 not in numbers
+    return False
+
+
+def _fallback(
+    text: str, zone: ZoneInfo, now: datetime, languages: tuple[str, ...] = ()
+) -> tuple | None:
     """The long tail: dateparser, only for short text with a digit (it guesses wildly on words).
 
     Its answer stands only where it cannot be a guess: never for a duration (`30分`, `2 min`),
@@ -533,13 +792,13 @@ def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
         if not 1995 <= moment.year <= now.year:
             return None
         return moment, moment.astimezone(zone).date(), "second"
-    if _DURATION.match(text) or _LATER.search(text):
+    if _DURATION.match(text) or _LATER.search(text) or _TIME_ALONE.match(text):
         return None
     # Lazy: 0.15 s to import. RELATIVE_BASE is the fetch time, so a parser per call (rare path).
     from dateparser.date import DateDataParser
 
     parser = DateDataParser(
-        languages=["ja", "en"],
+        languages=list(languages) or ["ja", "en"],
         settings={
             "TIMEZONE": str(zone),
             "PREFER_DATES_FROM": "past",
@@ -550,7 +809,7 @@ def _fallback(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
     if data is None or data.date_obj is None or data.period not in ("day", "time"):
         return None
     value = data.date_obj
-    if not 1900 <= value.year <= now.year + 1:  # a guess from stray numbers, not a date
+    if not 1900 <= value.year <= now.year + 1 or _invented(text, value):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)

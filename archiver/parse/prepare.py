@@ -94,6 +94,32 @@ class DateReport:
     comments_unparsed: list[CommentItem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageDates:
+    """How one page's dates are read: its site's zone, fetch time, profile forms, numeric
+    order and languages (the page's `lang`, for dateparser's long tail)."""
+
+    tz: str
+    now: datetime
+    formats: tuple[str, ...] = ()
+    language: str | None = None
+
+    @classmethod
+    def of(cls, item: ArticleItem) -> PageDates:
+        return cls(item.timezone, item.fetched_at, tuple(item.date_formats), item.language)
+
+    def parse(self, raw: str | None, reference: datetime | None = None) -> ParsedDate | None:
+        return parse_date(
+            raw,
+            tz=self.tz,
+            now=self.now,
+            reference=reference,
+            formats=self.formats,
+            order=date_order(self.language),
+            languages=(self.language,) if self.language else (),
+        )
+
+
 def fill_dates(item: ArticleItem) -> DateReport:
     """Fill `published_*`, `modified_at` and each comment's `posted_*` from the raw texts.
 
@@ -101,15 +127,14 @@ def fill_dates(item: ArticleItem) -> DateReport:
     text and leaves the rest None.
     """
     report = DateReport()
-    now, tz, forms = item.fetched_at, item.timezone, item.date_formats
-    order = date_order(item.language)
-    published = _parse(item.published_raw, tz, now, forms, order, report)
+    dates = PageDates.of(item)
+    published = _parse(item.published_raw, dates, report)
     if published:
         item.published_at, item.published_on = published.utc, published.local_date
-    modified = _parse(item.modified_raw, tz, now, forms, order, report)
+    modified = _parse(item.modified_raw, dates, report)
     item.modified_at = modified.utc if modified else None
     for comment in item.comments:
-        parsed = comment_date(comment, tz, now, item.published_at, forms, order)
+        parsed = comment_date(comment, dates, item.published_at)
         if parsed is None:
             if comment.posted_raw is not None or comment.kind == KIND_COMMENT:
                 report.comments_unparsed.append(comment)
@@ -121,21 +146,13 @@ def fill_dates(item: ArticleItem) -> DateReport:
 
 
 def comment_date(
-    comment: CommentItem,
-    tz: str,
-    now: datetime,
-    reference: datetime | None,
-    forms: tuple[str, ...] = (),
-    order: str | None = None,
+    comment: CommentItem, dates: PageDates, reference: datetime | None
 ) -> ParsedDate | None:
     """The comment's date: its machine-readable attribute, unless the text shown says more of
     the same day (an attribute with the day alone beside "3:53 am"); the text where the
     attribute is missing or unreadable."""
-
-    def parse(raw: str | None) -> ParsedDate | None:
-        return parse_date(raw, tz=tz, now=now, reference=reference, formats=forms, order=order)
-
-    attr, shown = parse(comment.posted_attr), parse(comment.posted_raw)
+    attr = dates.parse(comment.posted_attr, reference)
+    shown = dates.parse(comment.posted_raw, reference)
     if attr is None:
         return shown
     if (
@@ -147,17 +164,10 @@ def comment_date(
     return attr
 
 
-def _parse(
-    raw: str | None,
-    tz: str,
-    now: datetime,
-    forms: tuple[str, ...],
-    order: str | None,
-    report: DateReport,
-) -> ParsedDate | None:
+def _parse(raw: str | None, dates: PageDates, report: DateReport) -> ParsedDate | None:
     if raw is None:
         return None
-    parsed = parse_date(raw, tz=tz, now=now, formats=forms, order=order)
+    parsed = dates.parse(raw)
     if parsed is None:
         report.article_unparsed.append(raw)
     else:
