@@ -314,11 +314,7 @@ def parse_date(
         if result is None:
             result = _absolute(text, tz, order)
         if result is None:  # not an absolute form: what it means depends on now and reference
-            zone = _zone(tz)
-            normalized = _normalize(text)
-            result = _relative_forms(normalized, zone, now, reference) or _fallback(
-                normalized, zone, now, _base_languages(languages)
-            )
+            result = _dependent(text, tz, now, reference, _base_languages(languages))
     except (ValueError, OverflowError, TypeError, ArithmeticError, ZoneInfoNotFoundError):
         return None
     if result is None or result is _INVALID:
@@ -347,6 +343,19 @@ def _hinted(text: str, tz: str, formats: tuple[str, ...]) -> tuple | None:
             local = datetime.combine(local.date(), _MIDNIGHT, zone)
         return local.astimezone(UTC), local.date(), precision
     return None
+
+
+@lru_cache(maxsize=4096)
+def _dependent(
+    text: str, tz: str, now: datetime, reference, languages: tuple[str, ...]
+) -> tuple | None:
+    """Forms read against now and the reference (relative, year-less, the long tail); cached,
+    since one page's comments share both and repeat their `3日前`."""
+    zone = _zone(tz)
+    normalized = _normalize(text)
+    return _relative_forms(normalized, zone, now, reference) or _fallback(
+        normalized, zone, now, languages
+    )
 
 
 def _base_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
