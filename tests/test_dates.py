@@ -240,7 +240,7 @@ def test_the_long_tail_keeps_a_time_the_text_shows_moved_by_the_zone_it_names() 
     ["3分間", "5分で", "1時間", "30分", "60秒", "12:00 h", "13/13", "13-1998", "23時59秒", "5時70分",
      "8日目", "8日目の蝉", "今晩", "令和 5月31日", "8時3分前", "1時間半後に始めます",
      "3rd Tuesday in March", "30日木曜日", "4 years ago", "十分です", "一時的", "3 min read",
-     "夜2時"],
+     "夜2時", "1/2 cup", "12/24(木) 10:15", "25時"],
 )  # fmt: skip
 def test_durations_plans_and_malformed_times_are_no_date(text: str) -> None:
     """What names no point in time, or names one the text does not fix, gives None (raw kept

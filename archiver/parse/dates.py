@@ -89,7 +89,7 @@ DATE_SHAPE = re.compile(
 
 _ERA = r"(?P<era>令和|平成|昭和|大正|明治|(?<![A-Za-z])[RHSTM](?=\s*(?:\d|元)))\s*(?P<eyear>\d{1,2}|元)"
 _YMD_JA = re.compile(
-    rf"(?<!\d)(?:{_ERA}|(?P<year>\d{{4}}))\s*年\s*"
+    rf"(?<!\d)(?:{_ERA}|(?P<year>\d{{4}}))\s*年\s*(?:の\s*)?"
     r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
 )
 # An era year with separators: 令和3/12/23, R3.12.23, H31・4・30.
@@ -97,9 +97,21 @@ _ERA_NUM = re.compile(
     rf"{_ERA}\s*(?P<sep>[-/.・])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*(?P<day>\d{{1,2}})(?!\d)"
 )
 _ERA_NAME = re.compile(r"令和|平成|昭和|大正|明治")
+_YEAR_SHOWN = re.compile(r"\d\s*年")
 # Digits only, as URLs and feeds write them: 20170901, 201709011234, 20170901123456.
 _COMPACT = re.compile(
-    r"^(?P<year>(?:19|20)\d\d)(?P<month>\d\d)(?P<day>\d\d)(?:(?P<clock>\d{4}|\d{6}))?$"
+    r"^(?P<year>(?:19|20)\d\d)(?P<month>\d\d)(?P<day>\d\d)(?:T?(?P<clock>\d{4}|\d{6}))?"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?$"
+)
+# ISO 8601 week and ordinal dates: 2021-W51-4, 2021W514, 2021-357.
+_ISO_WEEK = re.compile(r"^(?P<year>\d{4})-?W(?P<week>\d{2})-?(?P<weekday>[1-7])$")
+_ISO_ORDINAL = re.compile(r"^(?P<year>\d{4})-(?P<yday>\d{3})$")
+# Year-less numbers and month names: 12/23(木) 10:15, 12/9の16:00, Jun 20th at 2:41 am.
+_MD_NUM = re.compile(r"^(?P<first>\d{1,2})\s*/\s*(?P<second>\d{1,2})(?![\d/])")
+_MD_WORD = re.compile(
+    rf"^(?P<mword>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d.:/])"
+    rf"|^(?P<day2>\d{{1,2}})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?(?P<mword2>{_MONTH_WORD})(?![^\W\d_])\.?",
+    re.IGNORECASE,
 )
 _MD_JA = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 _YMD_NUM = re.compile(
@@ -314,7 +326,7 @@ def parse_date(
         if result is None:
             result = _absolute(text, tz, order)
         if result is None:  # not an absolute form: what it means depends on now and reference
-            result = _dependent(text, tz, now, reference, _base_languages(languages))
+            result = _dependent(text, tz, now, reference, order, _base_languages(languages))
     except (ValueError, OverflowError, TypeError, ArithmeticError, ZoneInfoNotFoundError):
         return None
     if result is None or result is _INVALID:
@@ -347,13 +359,13 @@ def _hinted(text: str, tz: str, formats: tuple[str, ...]) -> tuple | None:
 
 @lru_cache(maxsize=4096)
 def _dependent(
-    text: str, tz: str, now: datetime, reference, languages: tuple[str, ...]
+    text: str, tz: str, now: datetime, reference, order: str | None, languages: tuple[str, ...]
 ) -> tuple | None:
     """Forms read against now and the reference (relative, year-less, the long tail); cached,
     since one page's comments share both and repeat their `3日前`."""
     zone = _zone(tz)
     normalized = _normalize(text)
-    return _relative_forms(normalized, zone, now, reference) or _fallback(
+    return _relative_forms(normalized, zone, now, reference, order) or _fallback(
         normalized, zone, now, languages
     )
 
@@ -423,10 +435,26 @@ def _absolute(text: str, tz: str, order: str | None = None) -> tuple | None:
     Returns (utc, local_date, precision), `_INVALID` for an impossible date, None for other text.
     """
     normalized = _normalize(text)
+    week = _ISO_WEEK.match(normalized) or _ISO_ORDINAL.match(normalized)
+    if week:
+        try:
+            if week.re is _ISO_WEEK:
+                day = date.fromisocalendar(
+                    int(week["year"]), int(week["week"]), int(week["weekday"])
+                )
+            else:
+                day = date(int(week["year"]), 1, 1) + timedelta(days=int(week["yday"]) - 1)
+                if day.year != int(week["year"]) or week["yday"] == "000":
+                    raise ValueError("no such day of the year")
+            return _with_time(day, "", _zone(tz))
+        except ValueError:
+            return _INVALID
     compact = _COMPACT.match(normalized)
     if compact:
         clock = compact["clock"] or ""
-        shown = ":".join(clock[i : i + 2] for i in range(0, len(clock), 2))
+        shown = ":".join(clock[i : i + 2] for i in range(0, len(clock), 2)) + (
+            compact["zone"] or ""
+        )
         try:
             return _with_time(_calendar_date(compact), shown, _zone(tz))
         except ValueError:
@@ -478,7 +506,9 @@ def _numeric_date(match: re.Match, order: str | None) -> date:
     return days[0]
 
 
-def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tuple | None:
+def _relative_forms(
+    text: str, zone: ZoneInfo, now: datetime, reference, order: str | None = None
+) -> tuple | None:
     if _ERA_NAME.search(text):  # an era with no readable year (`令和 5月31日`): which year?
         return None
     today = now.astimezone(zone).date()
@@ -490,8 +520,25 @@ def _relative_forms(text: str, zone: ZoneInfo, now: datetime, reference) -> tupl
         return _checked_weekday(day, text[match.end() :], zone)
     match = _MD_JA.search(text)
     if match:
+        if _YEAR_SHOWN.search(text[: match.start()]):
+            return None  # a year we could not read (`'21年`, `1901年頃`): never this year
         day = _yearless(int(match["month"]), int(match["day"]), zone, now, reference)
         return _checked_weekday(day, text[match.end() :], zone)
+    match = _MD_NUM.match(text)
+    if match:
+        month, day_of_month = int(match["first"]), int(match["second"])
+        if order == "dmy":
+            month, day_of_month = day_of_month, month
+        rest = text[match.end() :]
+        if rest.strip() and not (_WEEKDAY_AFTER.match(rest) or _shown_time(rest)):
+            return None  # `1/2 cup`: two numbers and a word are no date
+        day = _yearless(month, day_of_month, zone, now, reference)
+        return _checked_weekday(day, rest, zone)
+    match = _MD_WORD.match(text)
+    if match:
+        month = MONTH_WORDS[(match["mword"] or match["mword2"]).lower()]
+        day = _yearless(month, int(match["day"] or match["day2"]), zone, now, reference)
+        return _with_time(day, text[match.end() :], zone)
     match = _MONTH_DAY.match(text)
     if match:
         return _day_of_month(match, text[match.end() :], zone, today)
@@ -546,6 +593,8 @@ def _time_only(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
         return None
     if match["second"] and not (match["minute"] or match["sep"] == ":"):
         return None  # 23時59秒: hours and seconds, no time of day
+    if int(match["hour"]) >= 24:
+        return None  # 25時 alone: the night after which day? (with its date it is read)
     today = now.astimezone(zone).date()
     result = _with_time(today, text, zone)
     if result[0] > now:  # later than the fetch: it was yesterday's
@@ -632,6 +681,8 @@ def _with_time(day: date, rest: str, zone: ZoneInfo) -> tuple:
     )
     if hour == 24 and minute == 0 and second == 0:  # 24:00 is the next midnight
         local = datetime.combine(day + timedelta(days=1), time())
+    elif 24 <= hour < 30 and match["sep"] == "時" and not marker:  # 25時: the next day's 1:00
+        local = datetime.combine(day + timedelta(days=1), time(hour - 24, minute, second))
     else:
         local = datetime.combine(day, time(hour, minute, second))
     tz = match["tz"]
