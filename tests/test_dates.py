@@ -266,12 +266,48 @@ def test_times_to_come_are_dates_flagged_when_past_the_next_day(text, local, pre
 
 def test_dateparser_tries_only_the_pages_languages() -> None:
     """`languages` (the page's, as BCP 47 tags) are the only ones the long tail reads."""
-    german = parse_date("vor 3 Tagen", now=NOW, languages=("de-DE",))
-    assert german is not None and german.local_date == date(2021, 12, 23)
-    assert parse_date("vor 3 Tagen", now=NOW, languages=("ja",)) is None
-    assert parse_date("hace 2 días", now=NOW, languages=("de-DE",)) is None
-    spanish = parse_date("hace 2 días", now=NOW, languages=("es",))
-    assert spanish is not None and spanish.local_date == date(2021, 12, 24)
+    german = parse_date("gestern um 10:15", tz="Europe/Berlin", now=NOW, languages=("de-DE",))
+    assert german is not None and (german.utc, german.precision) == (
+        datetime(2021, 12, 25, 9, 15, tzinfo=UTC), "minute",
+    )  # fmt: skip
+    assert parse_date("gestern um 10:15", now=NOW, languages=("ja",)) is None
+    assert parse_date("ayer a las 10:15", now=NOW, languages=("de-DE",)) is None
+    spanish = parse_date("ayer a las 10:15", tz="Europe/Madrid", now=NOW, languages=("es",))
+    assert spanish is not None and spanish.local_date == date(2021, 12, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "local", "precision"),
+    [("vor 2 Stunden", "Europe/Berlin", "2021-12-26T02:00", "hour"),
+     ("vor einer Stunde", "Europe/Berlin", "2021-12-26T03:00", "hour"),
+     ("il y a 3 jours", "Europe/Paris", "2021-12-23T00:00", "day"),
+     ("hace 5 minutos", "Europe/Madrid", "2021-12-26T03:55", "minute"),
+     ("há 3 dias", "America/Sao_Paulo", "2021-12-23T00:00", "day"),
+     ("3 horas atrás", "America/Sao_Paulo", "2021-12-25T21:00", "hour"),
+     ("3 hari yang lalu", "Asia/Jakarta", "2021-12-23T00:00", "day"),
+     ("2 uur geleden", "Europe/Amsterdam", "2021-12-26T02:00", "hour"),
+     ("3 giorni fa", "Europe/Rome", "2021-12-23T00:00", "day"),
+     ("3小时前", "Asia/Shanghai", "2021-12-26T08:00", "hour"),
+     ("23 décembre 2021 à 10 h 15", "Europe/Paris", "2021-12-23T10:15", "minute"),
+     ("23 Desember 2021 pukul 10.15", "Asia/Jakarta", "2021-12-23T10:15", "minute"),
+     ("2021年12月23日 下午3:15", "Asia/Shanghai", "2021-12-23T15:15", "minute")],
+)  # fmt: skip
+def test_other_languages_relative_forms_and_times_on_the_fast_path(
+    text, tz, local, precision, monkeypatch
+):
+    """Ago in the real pages' languages at its unit's precision, and their ways of writing the
+    time (10 h 15, pukul 10.15, 下午3:15), with no dateparser."""
+    import archiver.parse.dates as dates
+
+    def no_long_tail(*args: object) -> None:
+        raise AssertionError(f"{text!r} went to dateparser")
+
+    monkeypatch.setattr(dates, "_fallback", no_long_tail)
+    result = parse_date(text, tz=tz, now=NOW)
+    expected = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(tz))
+    assert result is not None and (result.utc, result.precision) == (
+        expected.astimezone(UTC), precision,
+    )  # fmt: skip
 
 
 def _kanji(number: int, positional: bool) -> str:
@@ -337,3 +373,13 @@ def test_no_field_is_invented(text: str, moment: datetime) -> None:
         or f"{day.year % 100:02d}" in shown
         or (today.year - 8 <= day.year <= today.year)
     ), (text, day)
+
+
+def test_old_2ch_years_first_on_a_japanese_page() -> None:
+    """`21/12/23 10:15` is YY/MM/DD where dates run year first; with no order known it could be
+    three days, so no date."""
+    result = parse_date("21/12/23 10:15", now=NOW, order="ymd")
+    assert result is not None and (result.utc, result.precision) == (
+        datetime(2021, 12, 23, 1, 15, tzinfo=UTC), "minute",
+    )  # fmt: skip
+    assert parse_date("21/12/23 10:15", now=NOW) is None

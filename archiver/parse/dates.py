@@ -52,23 +52,23 @@ MONTHS = {
 }
 
 # Month names of the European languages whose pages we read (full and abbreviated, lower case),
-# beside the English ones above: German, French, Spanish, Portuguese, Italian, Dutch.
+# beside the English ones above: German, French, Spanish, Portuguese, Italian, Dutch, Indonesian.
 MONTH_WORDS = {
     word: number
     for number, words in enumerate(
         [
             "januar jänner janvier enero janeiro gennaio januari jan janv ene gen",
             "februar février fevrier febrero fevereiro febbraio februari feb févr fevr fév",
-            "märz maerz mars marzo março marco maart mär mrz",
+            "märz maerz mars marzo março marco maart maret mär mrz",
             "april avril abril aprile apr avr abr",
             "mai mayo maio maggio mei",
             "juni juin junio junho giugno jun",
             "juli juillet julio julho luglio jul juil",
-            "august août aout agosto augustus aug ago",
+            "august août aout agosto augustus agustus aug ago agu",
             "september septembre septiembre setiembre setembro settembre sep sept set",
             "oktober octobre octubre outubro ottobre okt oct ott",
             "november novembre noviembre novembro nov",
-            "dezember décembre decembre diciembre dezembro dicembre december dez déc dec dic",
+            "dezember décembre decembre diciembre dezembro dicembre december desember dez déc dec dic des",
         ],
         start=1,
     )
@@ -161,9 +161,9 @@ _ZONE = (
 # の, 、, a weekday (木曜日, (木)); then the time, with 午前/午後 or a part of the day (朝7時, 夜8時).
 _TIME = re.compile(
     r"^[\s,、]*(?:\([^)]{1,4}\)|[月火水木金土日]曜日?)?[\s,、の]*"
-    r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|[-/|·•@]{1,2})\s+|(?P<iso>T))?"
-    r"(?P<ampm_ja>午前|午後|早朝|朝|深夜|未明|夜|晩|晚|夕方|夕|昼)?\s*"
-    r"(?:(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:(?=\s*\d))\s*(?:(?P<minute>\d{1,2})(?!\d|\s*秒)\s*分?|(?P<half>半))?"
+    r"(?:(?:at|um|a\s+las|a\s+la|à|às|as|alle|om|kl\.?|pukul|[-/|·•@]{1,2})\s+|(?P<iso>T))?"
+    r"(?P<ampm_ja>午前|午後|早朝|上午|下午|早上|晚上|中午|凌晨|朝|深夜|未明|夜|晩|晚|夕方|夕|昼)?\s*"
+    r"(?:(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:(?=\s*\d)|h(?=\s*\d)|\.(?=\d{2}(?![\d.])))\s*(?:(?P<minute>\d{1,2})(?!\d|\s*秒)\s*分?|(?P<half>半))?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
     r"|(?P<noon>noon|正午))"
     rf"(?:\s*(?P<tz>Z(?!\w)|{_ZONE}))?",
@@ -171,7 +171,8 @@ _TIME = re.compile(
 )
 # Parts of the day that say which half an hour is in (深夜 and 未明 before dawn, 夜 after dusk).
 _DAY_PARTS = {"午前": "am", "早朝": "am", "朝": "am", "深夜": "night", "未明": "am", "午後": "pm",
-              "夜": "pm", "晩": "pm", "晚": "pm", "夕方": "pm", "夕": "pm", "昼": "pm"}  # fmt: skip
+              "夜": "pm", "晩": "pm", "晚": "pm", "夕方": "pm", "夕": "pm", "昼": "pm",
+              "上午": "am", "早上": "am", "凌晨": "am", "下午": "pm", "晚上": "pm", "中午": "pm"}  # fmt: skip
 # A time written before its date: "10:06am Dec 11, 2014", "14:30, 3. März 2020".
 _TIME_BEFORE = re.compile(
     r"^\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)\s*(?:,|on)?\s*$", re.IGNORECASE
@@ -196,6 +197,22 @@ _MONTH_UNITS = {"か月": 1, "ヶ月": 1, "ケ月": 1, "カ月": 1, "年": 12}
 _RELATIVE_EN = re.compile(
     r"(?<![\w.])(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
     r"(?P<unit>second|sec|minute|min|hour|hr|day|week)s?\s+ago\b",
+    re.IGNORECASE,
+)
+# "ago" in the other languages of the pages we read, unit words → the units above: vor 2 Stunden,
+# il y a 3 jours, hace una hora, há 3 dias, 3 horas atrás, 3 hari yang lalu, 2 uur geleden,
+# 3 giorni fa, 3天前.
+_WORLD_UNITS = {
+    **dict.fromkeys(["sekunde", "sekunden", "seconde", "secondes", "segundo", "segundos", "detik", "seconden", "secondo", "secondi"], "秒"),
+    **dict.fromkeys(["minute", "minuten", "minutes", "minuto", "minutos", "menit", "minuti", "分钟"], "分"),
+    **dict.fromkeys(["stunde", "stunden", "heure", "heures", "hora", "horas", "jam", "uur", "ora", "ore", "小时", "小時"], "時間"),
+    **dict.fromkeys(["tag", "tagen", "jour", "jours", "día", "días", "dia", "dias", "hari", "dag", "dagen", "giorno", "giorni", "天"], "日"),
+    **dict.fromkeys(["woche", "wochen", "semaine", "semaines", "semana", "semanas", "minggu", "week", "weken", "settimana", "settimane", "周", "星期"], "週"),
+}  # fmt: skip
+_WORLD_UNIT = "|".join(sorted(map(re.escape, _WORLD_UNITS), key=len, reverse=True))
+_RELATIVE_WORLD = re.compile(
+    rf"(?:\bvor|\bil y a|\bhace|\bhá|\bha)\s+(?P<n>\d+|einer|einem|une|un|una|uma|um)\s+(?P<unit>{_WORLD_UNIT})\b"
+    rf"|(?P<n2>\d+)\s*(?P<unit2>{_WORLD_UNIT})\s*(?:atrás|yang\s+lalu|lalu|geleden|fa|前)(?![^\W\d_])",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {
@@ -744,6 +761,11 @@ def _relative(text: str, zone: ZoneInfo, now: datetime) -> tuple | None:
             return _with_time(day, rest, zone)
     if "たった今" in text or "今さっき" in text:
         return _truncate(local_now, "minute", zone)
+    world = _RELATIVE_WORLD.search(text)
+    if world:
+        number = world["n"] or world["n2"]
+        unit = _WORLD_UNITS[(world["unit"] or world["unit2"]).lower()]
+        return _shifted(local_now, [(number if number.isdigit() else "1", unit, None)], -1, zone)
     match = _RELATIVE.search(text)
     if match and match["dir"] == "後" and text[match.end() :].strip(" 。.!！"):
         return None  # `1時間半後に始めます`: a plan in a sentence, no date shown
