@@ -245,9 +245,10 @@ _NAMED_DAYS = {
     "一昨昨日": 3, "一昨々日": 3, "さきおととい": 3, "the day before yesterday": 2, "一昨日": 2,
     "おととい": 2, "昨日": 1, "きのう": 1, "前日": 1, "the day after tomorrow": -2, "明後日": -2,
     "あさって": -2, "明日": -1, "あした": -1, "翌日": -1, "tomorrow": -1, "今日": 0, "きょう": 0,
-    "本日": 0, "今朝": 0, "今夜": 0, "今晩": 0, "yesterday": 1, "today": 0,
+    "本日": 0, "今朝": 0, "今夜": 0, "今晩": 0, "昨夜": 1, "昨晩": 1, "明朝": -1, "yesterday": 1,
+    "today": 0,
 }  # fmt: skip
-_IMPLIED_PART = {"今朝": "朝", "今夜": "夜", "今晩": "夜"}  # 今夜6時 is 18:00
+_IMPLIED_PART = {"今朝": "朝", "今夜": "夜", "今晩": "夜", "昨夜": "夜", "昨晩": "夜", "明朝": "朝"}
 _NOW_WORDS = frozenset({"今", "現在", "たった今", "今さっき", "さっき", "ついさっき", "just now",
                         "right now", "now"})  # fmt: skip
 _NAMED_DATES = {"大晦日": (12, 31), "元日": (1, 1), "元旦": (1, 1)}
@@ -544,7 +545,7 @@ def _relative_forms(
     match = _MD_NUM.match(text)
     if match:
         month, day_of_month = int(match["first"]), int(match["second"])
-        if order == "dmy":
+        if order == "dmy" or (month > 12 and order != "mdy"):  # 29/2 can only be day first
             month, day_of_month = day_of_month, month
         rest = text[match.end() :]
         if rest.strip() and not (_WEEKDAY_AFTER.match(rest) or _shown_time(rest)):
