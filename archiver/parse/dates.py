@@ -165,7 +165,7 @@ _TIME = re.compile(
     r"(?P<ampm_ja>午前|午後|早朝|上午|下午|早上|晚上|中午|凌晨|朝|深夜|未明|夜|晩|晚|夕方|夕|昼)?\s*"
     r"(?:(?P<hour>\d{1,2})\s*(?:(?P<sep>時|:(?=\s*\d)|h(?=\s*\d)|\.(?=\d{2}(?![\d.])))\s*(?:(?P<minute>\d{1,2})(?!\d|\s*秒)\s*分?|(?P<half>半))?"
     r"(?:\s*:?\s*(?P<second>\d{1,2})(?:\.\d+)?\s*秒?)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"|(?P<noon>noon|正午))"
+    r"|(?P<noon>noon|正午))(?:\s*uhr\b)?"
     rf"(?:\s*(?P<tz>Z(?!\w)|{_ZONE}))?",
     re.IGNORECASE,
 )
