@@ -5,10 +5,12 @@ Rich colors a terminal and prints plain text into a pipe or file, so the same co
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from archiver.cli.terminal import shown
 from archiver.read.search import SearchHit
 from archiver.read.stats import ArchiveStats
 from archiver.read.thread import Thread
@@ -19,12 +21,12 @@ FIRST_LINE = 60  # characters of a comment's first line in a tree
 
 
 def print_thread(console: Console, thread: Thread) -> None:
-    console.print(f"[bold]{escape(thread.title or '(no title)')}[/bold]")
-    console.print(f"[blue]{escape(thread.url)}[/blue]")
+    console.print(f"[bold]{shown(thread.title or '(no title)')}[/bold]")
+    console.print(f"[blue]{shown(thread.url)}[/blue]")
     console.print(f"{thread.comment_count} comments (times in {thread.timezone.key})")
     for node in thread.walk():
         indent = "  " * (node.depth - 1)
-        author = escape(node.author) if node.author else "[dim](no name)[/dim]"
+        author = shown(node.author) if node.author else "[dim](no name)[/dim]"
         votes = "" if node.votes is None else f" [green]▲{node.votes}[/green]"
         kind = "" if node.kind == "comment" else f" [magenta]{node.kind}[/magenta]"
         gone = " [red](deleted)[/red]" if node.deleted_at else ""
@@ -35,23 +37,32 @@ def print_thread(console: Console, thread: Thread) -> None:
         number = "" if node.position is None else f"{node.position:>4} "
         console.print(
             f"[dim]{number}[/dim]{indent}[cyan]{author}[/cyan] "
-            f"[dim]{node.local_time(thread.timezone)}[/dim]{votes}{kind}{gone}  {escape(first)}"
+            f"[dim]{node.local_time(thread.timezone)}[/dim]{votes}{kind}{gone}  {shown(first)}"
         )
 
 
 def print_hits(console: Console, hits: list[SearchHit]) -> None:
     for hit in hits:
         when = hit.posted_on.isoformat() if hit.posted_on else "?"
-        console.print(f"[bold]{escape(hit.article_title or '(no title)')}[/bold] [dim]{when}[/dim]")
-        text = escape(hit.snippet)
-        text = text.replace(MATCH_MARKS[0], "[reverse yellow]").replace(MATCH_MARKS[1], "[/]")
+        console.print(f"[bold]{shown(hit.article_title or '(no title)')}[/bold] [dim]{when}[/dim]")
+        # The marks are control characters themselves: split on them before making text safe.
+        text = "".join(
+            ("[reverse yellow]" if mark == MATCH_MARKS[0] else "[/]") if mark else shown(part)
+            for part, mark in _marked(hit.snippet)
+        )
         console.print(f"  {text}")
-        console.print(f"  [blue]{escape(hit.url)}[/blue]")
+        console.print(f"  [blue]{shown(hit.url)}[/blue]")
     console.print(f"[dim]{len(hits)} {'hit' if len(hits) == 1 else 'hits'}[/dim]")
 
 
+def _marked(snippet: str) -> list[tuple[str, str]]:
+    """The snippet as (text, "") and ("", mark) pieces, in order."""
+    pieces = re.split(f"([{''.join(MATCH_MARKS)}])", snippet)
+    return [("", piece) if piece in MATCH_MARKS else (piece, "") for piece in pieces if piece]
+
+
 def print_stats(console: Console, stats: ArchiveStats) -> None:
-    console.print(f"[bold]Archive{f' — {escape(stats.site)}' if stats.site else ''}[/bold]")
+    console.print(f"[bold]Archive{f' — {shown(stats.site)}' if stats.site else ''}[/bold]")
     overview = Table.grid(padding=(0, 2))
     overview.add_row("sites", str(stats.sites))
     overview.add_row("articles", str(stats.articles))
@@ -87,7 +98,7 @@ def print_stats(console: Console, stats: ArchiveStats) -> None:
                 str(thread.article_id),
                 str(thread.comments),
                 last,
-                escape(thread.title or thread.url),
+                shown(thread.title or thread.url),
             )
         console.print(busy)
     if stats.runs:

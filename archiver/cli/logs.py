@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from archiver.cli.terminal import terminal_text
+
 # Loggers whose errors another message already reports (our errback says why a fetch failed).
 REPEATING_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
 
@@ -18,7 +20,7 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         # Never mutate the record: Scrapy's log counter reads the same one after us.
-        line = f"{record.levelname.lower()}: {record.getMessage()}"
+        line = f"{record.levelname.lower()}: {terminal_text(record.getMessage())}"
         if not self.verbose:
             return line.splitlines()[0]
         if record.exc_info:

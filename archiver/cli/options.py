@@ -10,6 +10,8 @@ from typing import Any, NoReturn
 import click
 from rich.console import Console
 
+from archiver.cli.terminal import json_text, terminal_text
+
 console = Console(highlight=False, soft_wrap=True)
 
 
@@ -58,8 +60,9 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 
 
 def echo_json(data: Any) -> None:
-    """--json output: UTF-8 as is, indented, instants and dates in ISO 8601."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601))
+    """--json output: UTF-8 as is (but what would drive a terminal, escaped), indented,
+    instants and dates in ISO 8601."""
+    click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601)))
 
 
 def _iso_8601(value: object) -> str:
@@ -70,5 +73,5 @@ def _iso_8601(value: object) -> str:
 
 def fail(message: str) -> NoReturn:
     """A library error as one line and exit code 1, never a traceback."""
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_text(message)}", err=True)
     sys.exit(1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from archiver.cli.options import DB_OPTION, JSON_OPTION, console, echo_json, fail
+from archiver.cli.terminal import shown
 from archiver.db.engine import ArchiveUnavailable
 
 
@@ -45,7 +45,7 @@ def list_sites(db: str | None, as_json: bool) -> None:
     table = Table("site", "time zone", "from", "articles", "comments", "last crawled (UTC)")
     for summary in summaries:
         table.add_row(
-            escape(summary.domain),
+            shown(summary.domain),
             summary.timezone,
             "chosen" if summary.timezone_chosen else "pages",
             str(summary.articles),
@@ -77,7 +77,7 @@ def set_site(site: str, zone: str, db: str | None) -> None:
     except (ValueError, LookupError, ArchiveUnavailable) as error:
         fail(str(error))
     if was == zone:
-        console.print(f"{escape(key)}: time zone {zone} (unchanged; now chosen)")
+        console.print(f"{shown(key)}: time zone {zone} (unchanged; now chosen)")
         return
     click.echo(
         f"warning: {key}: time zone {zone}, was {was}; rows stored before keep their reading "

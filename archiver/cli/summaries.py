@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-
 from archiver.api import RunResult
 from archiver.cli.options import (
     console,
 )
+from archiver.cli.terminal import shown
 from archiver.config import data_home
 from archiver.read.queries import ArticleSummary
 from archiver.warc.reparse import ReparseReport
@@ -27,14 +26,14 @@ def print_summary(result: RunResult, limit: int = 10) -> None:
         f"{stats.get('archiver/comments/deleted', 0)} deleted comments"
     )
     _print_health(stats)
-    console.print(f"  database:   {escape(result.db)}")
-    console.print(f"  data home:  {escape(str(data_home()))}")
+    console.print(f"  database:   {shown(result.db)}")
+    console.print(f"  data home:  {shown(str(data_home()))}")
     _print_run_line(result, f"#{result.run_id if result.run_id is not None else '-'} ")
 
 
 def _print_article(article: ArticleSummary) -> None:
-    console.print(f"[bold]{escape(article.title or '(no title)')}[/bold]")
-    console.print(f"  url:        {escape(article.url)}")
+    console.print(f"[bold]{shown(article.title or '(no title)')}[/bold]")
+    console.print(f"  url:        {shown(article.url)}")
     console.print(f"  comments:   {article.comments} (deepest level {article.max_depth})")
 
 
@@ -85,7 +84,7 @@ def print_crawl_summary(result: RunResult) -> None:
         f"{stats.get('archiver/comments/deleted', 0)} deleted"
     )
     _print_health(stats)
-    console.print(f"  database:   {escape(result.db)}")
+    console.print(f"  database:   {shown(result.db)}")
     _print_run_line(result, suffix="" if result.status == "ok" else " (see the error lines above)")
 
 
@@ -93,7 +92,7 @@ def _print_health(stats: dict[str, Any]) -> None:
     """Extraction health per site; drops (warned above) in red."""
     for domain, figures in (stats.get("archiver/health") or {}).items():
         console.print(
-            f"  health:     {escape(domain)}: comments {_percent(figures['comments_extracted_share'])} "
+            f"  health:     {shown(domain)}: comments {_percent(figures['comments_extracted_share'])} "
             f"of shown, dates {_percent(figures['dates_parsed_share'])} parsed, authors "
             f"{_percent(figures['with_author_share'])}, "
             f"{_plural(figures['pages_without_markup'], 'page')} without known markup"
@@ -132,7 +131,7 @@ def print_reparse_summary(command: str, report: ReparseReport) -> None:
     )
     if changes.fields:
         fields = ", ".join(f"{name} {count}" for name, count in changes.fields.most_common())
-        console.print(f"  fields:     {escape(fields)}")
+        console.print(f"  fields:     {shown(fields)}")
     style = "green" if report.ok else "red"
     status = "ok" if report.ok else f"{_plural(len(report.problems), 'page')} not re-parsed"
     console.print(f"  run:        [{style}]{status}[/{style}]")
@@ -153,12 +152,12 @@ def print_demo_next_steps(result: RunResult) -> None:
         first_line = line.body_text.splitlines()[0] if line.body_text else ""
         votes = "-" if line.votes is None else line.votes
         console.print(
-            f"  {line.position:>3} {'  ' * (line.depth - 1)}{escape(line.author or '(no name)')} "
-            f"{line.posted_on} {escape(f'[{votes}]')} {escape(first_line[:28])}"
+            f"  {line.position:>3} {'  ' * (line.depth - 1)}{shown(line.author or '(no name)')} "
+            f"{line.posted_on} {shown(f'[{votes}]')} {shown(first_line[:28])}"
         )
     console.print(f"  … {article.comments - 8} more")
     console.print()
-    db = escape(result.db)
+    db = shown(result.db)
     console.print("Next, ask the archive something:")
     for command, what in (
         (f"thread {article.id}", "the whole thread as a tree"),

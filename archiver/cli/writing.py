@@ -6,7 +6,6 @@ import sys
 from datetime import datetime
 
 import click
-from rich.markup import escape
 
 from archiver.api import scrape as api_scrape
 from archiver.cli.options import (
@@ -23,6 +22,7 @@ from archiver.cli.summaries import (
     print_reparse_summary,
     print_summary,
 )
+from archiver.cli.terminal import shown
 from archiver.clock import as_utc
 from archiver.db.engine import ArchiveUnavailable
 
@@ -234,4 +234,4 @@ def db_upgrade(db: str | None) -> None:
         open_archive(url).dispose()
     except ArchiveUnavailable as error:
         fail(str(error))
-    console.print(f"schema at revision {head_revision()}: {escape(describe_db(url))}")
+    console.print(f"schema at revision {head_revision()}: {shown(describe_db(url))}")

@@ -1,0 +1,37 @@
+"""Archived text made safe to print: what a page said must never drive the reader's terminal.
+
+Titles, authors and comments are other people's text. Control characters in them (ESC starting
+OSC 52 clipboard writes, OSC 8 links, CSI screen clearing; C1 bytes; a bare CR) are dropped, and
+bidirectional controls, which reorder what is shown, are printed as `\\u202e`. Tabs and newlines
+stay. The archive keeps the text as it was; only what is printed changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape
+
+# C0 but tab and newline, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def terminal_text(text: str) -> str:
+    """`text` with control characters dropped and bidi controls shown escaped."""
+    return _BIDI.sub(_escaped, _CONTROL.sub("", text))
+
+
+def shown(text: str) -> str:
+    """`text` for Rich: safe for the terminal, its `[` markup escaped."""
+    return escape(terminal_text(text))
+
+
+def json_text(document: str) -> str:
+    """A JSON document with what `json.dumps(ensure_ascii=False)` leaves raw (DEL, C1, bidi
+    controls) written as `\\uXXXX`: the same JSON, safe on a terminal."""
+    return re.sub("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", _escaped, document)
