@@ -260,3 +260,15 @@ def test_a_like_button_inside_a_classic_comments_text_is_not_its_text() -> None:
     assert page.comment_markup == "wp-classic"
     assert page.comments[0].body_text == first["body_text"]
     assert "いいね" not in page.comments[0].body_html
+
+
+def test_a_comment_of_a_thousand_nested_tags_loses_nothing() -> None:
+    """One comment holding 1,000 nested <b> (issue 18, item 5): every comment is read, that one
+    with its text, instead of the whole page failing on a recursion limit."""
+    from tests.family_markup import FIXTURE_URL, SPRING, page
+
+    deep = "<b>" * 1000 + "深い" + "</b>" * 1000
+    html = page(SPRING, "legacy-walker").replace("本当ですか。", "本当ですか。" + deep)
+    item = prepare_page(html, FIXTURE_URL, NOW)
+    assert item is not None and len(item.comments) == len(SPRING)
+    assert item.comments[1].body_text == "本当ですか。深い今年は早いですね。"

@@ -42,21 +42,29 @@ def html_to_text(fragment: Selector | HtmlElement) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
-def _collect(element: HtmlElement, parts: list[str]) -> None:
-    # Source line breaks are HTML white space; only <br> and blocks break lines.
-    if element.text:
-        parts.append(_SPACES.sub(" ", element.text))
-    for child in element:
-        tag = child.tag
-        if isinstance(tag, str):  # not a comment or processing instruction
-            tag = tag.lower()
-            if tag == "br":
-                parts.append("\n")
-            elif tag in BLOCK_TAGS:
-                parts.append("\n\n")
-                _collect(child, parts)
-                parts.append("\n\n")
-            elif tag not in ("script", "style", "noscript"):
-                _collect(child, parts)
-        if child.tail:
-            parts.append(_SPACES.sub(" ", child.tail))
+def _collect(root: HtmlElement, parts: list[str]) -> None:
+    """The element's text pieces in document order; a stack, not recursion, so a comment of a
+    thousand nested tags is read like any other."""
+    stack: list[HtmlElement | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        # Source line breaks are HTML white space; only <br> and blocks break lines.
+        if item.text:
+            parts.append(_SPACES.sub(" ", item.text))
+        pending: list[HtmlElement | str] = []
+        for child in item:
+            tag = child.tag
+            if isinstance(tag, str):  # not a comment or processing instruction
+                tag = tag.lower()
+                if tag == "br":
+                    pending.append("\n")
+                elif tag in BLOCK_TAGS:
+                    pending += ["\n\n", child, "\n\n"]
+                elif tag not in ("script", "style", "noscript"):
+                    pending.append(child)
+            if child.tail:
+                pending.append(_SPACES.sub(" ", child.tail))
+        stack.extend(reversed(pending))
