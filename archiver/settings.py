@@ -34,6 +34,9 @@ RETRY_TIMES = 2
 # Retries wait first: as long as a 429/503's Retry-After asks, else 1 s, 2 s, 4 s… (capped).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Scrapy's own hands robots.txt's rules to the first waiting request only (crawl/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.crawl.robots.SharedRobotsTxtMiddleware": 100,
     "archiver.crawl.middlewares.PoliteRetryMiddleware": 550,
     "archiver.crawl.middlewares.StayOnSiteMiddleware": 560,
     # Next to the downloader: what the server sent, before decompression, retries, redirects.
