@@ -66,7 +66,12 @@ LOG_LEVEL = "INFO"
 # default, 5 MB, lets a crawl whose writer is the slower side queue ~100 MB of parsed threads).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 
-EXTENSIONS = {"archiver.crawl.progress.CrawlProgress": 500}
+EXTENSIONS = {
+    "archiver.crawl.progress.CrawlProgress": 500,
+    # AutoThrottle that keeps a site's robots.txt Crawl-delay as its least delay (crawl/robots.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "archiver.crawl.robots.FlooredAutoThrottle": 0,
+}
 # Progress of a crawl: "bar" on a terminal, "log" for a line every ARCHIVER_PROGRESS_INTERVAL
 # seconds, None for neither (the CLI picks bar or log; `scrapy crawl` keeps Scrapy's LogStats).
 ARCHIVER_PROGRESS = None

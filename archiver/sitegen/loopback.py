@@ -4,6 +4,7 @@ ephemeral port, and a site of fixed pages that counts what it was asked."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -60,12 +61,14 @@ class LocalSite(LoopbackServer):
     def __init__(self, pages: dict[str, Page], address: tuple[str, int] = ("127.0.0.1", 0)) -> None:
         self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
         self.requests: dict[str, int] = {}
+        self.arrivals: list[tuple[float, str]] = []  # (monotonic time, path), in order
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.split("#", 1)[0]
                 site.requests[path] = site.requests.get(path, 0) + 1
+                site.arrivals.append((time.monotonic(), path))
                 page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
