@@ -38,7 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "archiver.crawl.robots.SharedRobotsTxtMiddleware": 100,
     "archiver.crawl.middlewares.PoliteRetryMiddleware": 550,
-    "archiver.crawl.middlewares.StayOnSiteMiddleware": 560,
+    # Before robots.txt (100): a redirect elsewhere must not fetch even that site's robots.txt.
+    "archiver.crawl.middlewares.StayOnSiteMiddleware": 50,
     # Next to the downloader: what the server sent, before decompression, retries, redirects.
     "archiver.warc.middleware.WarcMiddleware": 950,
 }

@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 from archiver.clock import as_utc
+from archiver.parse.urls import same_site
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +81,14 @@ def retry_after(response: Response) -> float | None:
 
 
 class StayOnSiteMiddleware:
-    """Drop any request of a site crawl outside the spider's `allowed_domains`.
+    """Drop a redirect to another site, for every command, and any request of a site crawl
+    outside the spider's `allowed_domains`.
 
-    Scrapy's own offsite filter lets a request through when it has dont_filter, and our article
-    requests need it (a thread is fetched again after a conditional GET); redirects inherit it.
+    A redirect may change the scheme (with its default port) and `www.`, never the site key
+    (host and explicit port, `site_domain`; `same_site`): anything else is a redirect elsewhere, refused
+    before anything is fetched there, its error naming both URLs. Scrapy's own offsite filter
+    lets a request through when it has dont_filter, and our article requests need it (a thread
+    is fetched again after a conditional GET); redirects inherit it.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -94,13 +99,16 @@ class StayOnSiteMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
+        origin = first_url(request)
+        if origin != request.url and not same_site(origin, request.url):
+            self.crawler.stats.inc_value("archiver/redirects/off_site")
+            raise IgnoreRequest(f"redirected off the site, to {request.url}; not followed")
         allowed = getattr(self.crawler.spider, "allowed_domains", None)
         if not allowed:
             return
         host = (urlsplit(request.url).hostname or "").lower()
         if any(host == domain or host.endswith("." + domain) for domain in allowed):
             return
-        origin = first_url(request)
         self.crawler.stats.inc_value("archiver/crawl/offsite")
         what = "redirected" if origin != request.url else "links"
         raise IgnoreRequest(f"{what} off the site, to {request.url}; not followed")

@@ -23,7 +23,7 @@ def canonical_url(url: str, declared: str | None = None) -> str:
     are dropped, and a path whose last segment has no file extension ends with a slash
     (WordPress permalinks do).
     """
-    if declared and _same_site(url, declared):
+    if declared and same_site(url, declared):
         url = declared
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -62,7 +62,8 @@ def site_domain(url: str) -> str:
     return host
 
 
-def _same_site(url: str, other: str) -> bool:
+def same_site(url: str, other: str) -> bool:
+    """Both URLs have one site key (a malformed port is no site)."""
     try:
         return site_domain(url) == site_domain(other)
     except ValueError:  # a malformed port in the page's own canonical link
