@@ -21,7 +21,7 @@ from archiver.db.engine import open_archive, read_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.sites import SiteSummary, choose_timezone, site_summaries
 from archiver.db.store import ArchiveStore
-from archiver.parse.urls import site_domain
+from archiver.parse.urls import site_domain, without_password
 from archiver.read.queries import ArticleSummary, article_summaries
 from archiver.spiders.article import ArticleSpider, validate_article_url
 from archiver.spiders.site import SiteSpider, validate_site_url
@@ -71,7 +71,8 @@ def scrape(
         validate_article_url(None)
     db_url = resolve_db_url(db)
     open_archive(db_url).dispose()  # fail before fetching anything when the archive is unusable
-    arguments = {"url": urls[0]} if len(urls) == 1 else {"urls": urls}
+    kept = [without_password(u) for u in urls]  # what the run's record may hold
+    arguments = {"url": kept[0]} if len(kept) == 1 else {"urls": kept}
     stats = _run_spider(ArticleSpider, {"urls": urls}, db_url, command, arguments, settings)
     result = _result(stats, db_url)
     if stats.get("archiver/article_ids"):
@@ -107,7 +108,8 @@ def crawl(
             if full:
                 for site in sites:
                     forget_site(engine, site_domain(site))
-            arguments: dict[str, Any] = {"sites": sites, "full": full}
+            arguments: dict[str, Any] = {"sites": [without_password(s) for s in sites],
+                                         "full": full}  # fmt: skip
             if since is not None:
                 arguments["since"] = since.isoformat()
             if max_articles is not None:

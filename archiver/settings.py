@@ -67,6 +67,8 @@ LOG_LEVEL = "INFO"
 # default, 5 MB, lets a crawl whose writer is the slower side queue ~100 MB of parsed threads).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 
+# Failed and dropped items named by their URL in the log, not by every field (crawl/logformat.py).
+LOG_FORMATTER = "archiver.crawl.logformat.ItemNamingLogFormatter"
 EXTENSIONS = {
     "archiver.crawl.progress.CrawlProgress": 500,
     # AutoThrottle that keeps a site's robots.txt Crawl-delay as its least delay (crawl/robots.py).

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -29,6 +28,7 @@ from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import rest_comments_url, zoned_article_item
 from archiver.parse.restcomments import add_missing, read_answer
+from archiver.parse.urls import checked_url
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
@@ -38,10 +38,7 @@ def validate_article_url(url: str | None) -> str:
     """Checked before the crawl starts, so a bad argument fails with one clear line."""
     if not url:
         raise ValueError("the article spider needs a URL: -a url=https://example.jp/2021/12/post/")
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    return url.strip()
+    return checked_url(url, "URL")
 
 
 class ArticleSpider(scrapy.Spider):

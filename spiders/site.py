@@ -42,7 +42,7 @@ from archiver.parse.discovery import (
     read_listing,
     read_sitemap,
 )
-from archiver.parse.urls import site_domain
+from archiver.parse.urls import checked_url, site_domain
 from archiver.warc.middleware import record_time
 
 from .article import ArticleSpider  # relative: type-checked as spiders.article (see pyproject)
@@ -59,6 +59,7 @@ def validate_site_url(url: str | None) -> str:
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not a site URL: give one like https://example.jp/")
+    checked_url(url or "", "site URL")
     return f"{parts.scheme}://{parts.netloc}/"
 
 

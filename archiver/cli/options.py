@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from archiver.cli.terminal import json_text, terminal_text
+from archiver.clock import as_utc
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -57,6 +58,19 @@ SITE_OPTION = click.option("--site", metavar="DOMAIN", help="Only this site, e.g
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def since_utc(value: datetime | None) -> datetime | None:
+    """A --since of crawl/reparse as a UTC instant (a bare date is a UTC day); one that has
+    no UTC instant (year 1 at +05:00) is a usage error, not a traceback."""
+    if value is None:
+        return None
+    try:
+        return as_utc(value)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value.isoformat()} is out of range", param_hint="--since"
+        ) from None
 
 
 def echo_json(data: Any) -> None:

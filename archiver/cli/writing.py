@@ -15,6 +15,7 @@ from archiver.cli.options import (
     console,
     fail,
     parse_settings,
+    since_utc,
 )
 from archiver.cli.summaries import (
     print_crawl_summary,
@@ -23,7 +24,6 @@ from archiver.cli.summaries import (
     print_summary,
 )
 from archiver.cli.terminal import shown
-from archiver.clock import as_utc
 from archiver.db.engine import ArchiveUnavailable
 
 
@@ -93,7 +93,7 @@ def crawl(
     from archiver.api import crawl as api_crawl
     from archiver.db.lock import CrawlLocked
 
-    when = as_utc(since) if since is not None else None  # a bare date is a UTC day
+    when = since_utc(since)
     try:
         progress = "bar" if sys.stderr.isatty() else "log"
         result = api_crawl(
@@ -146,7 +146,7 @@ def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
     from archiver.db.lock import CrawlLocked
 
     try:
-        report = api_reparse(db=db, site=site, since=as_utc(since) if since else None)
+        report = api_reparse(db=db, site=site, since=since_utc(since))
     except CrawlLocked as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -13,6 +13,37 @@ TRACKING_PARAMS = frozenset(
 VIEW_PARAMS = frozenset({"cpage", "replytocom"})
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 2083  # Scrapy's URLLENGTH_LIMIT: a longer URL is dropped without a word
+
+
+def checked_url(url: str, what: str) -> str:
+    """`url` stripped, or ValueError saying in one line why it cannot be fetched: not
+    http(s), no host, a port out of range, an IPv6 literal (the crawler's resolver takes
+    none), longer than the crawler accepts. `what` names it in the message ("article URL")."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) {what}: {url[:200]!r}")
+    try:
+        parts.port  # noqa: B018 - urllib checks the range only when asked
+    except ValueError:
+        raise ValueError(f"the port of {url[:200]!r} is out of range (0-65535)") from None
+    if ":" in parts.hostname:
+        raise ValueError(f"IPv6 literal hosts cannot be fetched yet: {url[:200]!r}")
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"{what} of {len(url)} characters, longer than the {MAX_URL_LENGTH} "
+                         f"the crawler accepts: {url[:120]!r}…")  # fmt: skip
+    return url
+
+
+def without_password(url: str) -> str:
+    """`url` as it may be kept in run records and logs: a password in it replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:
