@@ -110,5 +110,5 @@ def test_empty_bodies_and_unparsed_dates_are_counted_per_page() -> None:
     assert (site["empty_bodies"], site["unparsed_dates"]) == (1, 3)
     assert site["problem_pages"] == [
         {"url": "https://example.jp/a/", "read": 3, "shown": None, "empty_bodies": 1,
-         "unparsed_dates": 3, "without_author": 1},
+         "unparsed_dates": 3, "without_author": 1, "replacement_chars": 0},
     ]  # fmt: skip

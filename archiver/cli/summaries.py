@@ -96,6 +96,11 @@ def _print_health(stats: dict[str, Any]) -> None:
             f"of shown, dates {_percent(figures['dates_parsed_share'])} parsed, authors "
             f"{_percent(figures['with_author_share'])}, "
             f"{_plural(figures['pages_without_markup'], 'page')} without known markup"
+            + (
+                f", [red]{_plural(replaced, 'undecodable character')}[/red] (U+FFFD)"
+                if (replaced := figures.get("replacement_chars"))
+                else ""
+            )
         )
     drops = stats.get("archiver/health/drops", 0)
     if drops:

@@ -46,8 +46,9 @@ class SiteHealth:
     pages_short_accepted: int = 0
     empty_bodies: int = 0  # comments whose text is empty
     unparsed_dates: int = 0  # comments whose date text did not parse
+    replacement_chars: int = 0  # U+FFFD in the stored text: bytes the page's encoding had not
     # Per page, what it lacks: {"url", "read", "shown", "empty_bodies", "unparsed_dates",
-    # "without_author"} for the first PROBLEM_PAGES pages with any.
+    # "without_author", "replacement_chars"} for the first PROBLEM_PAGES pages with any.
     problem_pages: list[dict[str, Any]] = field(default_factory=list)
     unrecognized_pages: list[str] = field(default_factory=list)
     undated_pages: list[str] = field(default_factory=list)
@@ -90,12 +91,14 @@ class RunHealth:
         unparsed = sum(1 for c in comments if c.posted_raw and c.posted_at is None)
         site.empty_bodies += empty
         site.unparsed_dates += unparsed
+        replaced = _replacements(item)
+        site.replacement_chars += replaced
         shortfall = _shortfall(item, before, accept_shortfall)
         if shortfall is not None:
             site.pages_short += 1
             site.pages_short_accepted += int(shortfall.accepted)
         without_author = len(comments) - with_author
-        if (shortfall or empty or unparsed or without_author) and len(
+        if (shortfall or empty or unparsed or without_author or replaced) and len(
             site.problem_pages
         ) < PROBLEM_PAGES:
             site.problem_pages.append(
@@ -106,6 +109,7 @@ class RunHealth:
                     "empty_bodies": empty,
                     "unparsed_dates": unparsed,
                     "without_author": without_author,
+                    "replacement_chars": replaced,
                 }
             )
         if any(c.posted_at is None for c in comments):
@@ -225,6 +229,12 @@ def _dropped(before: PageBefore, short: bool, markup: str | None, shown: int | N
     if before.comment_count < DROP_RATIO * (before.comment_count_shown or 0):
         return False
     return short or (markup is None and bool(shown or before.comment_count))
+
+
+def _replacements(item: ArticleItem) -> int:
+    texts = [item.title or "", item.body_text or ""]
+    texts += [text for c in item.comments for text in (c.author or "", c.body_text or "")]
+    return sum(text.count("\ufffd") for text in texts)
 
 
 def _share(part: int, whole: int) -> float | None:

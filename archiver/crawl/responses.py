@@ -1,9 +1,11 @@
-"""Scrapy responses handed to the pure parsers: the page's text with its site's profile."""
+"""Scrapy responses handed to the pure parsers: the page's text (decoded as browsers decode it)
+with its site's profile."""
 
 from __future__ import annotations
 
 from scrapy.http import HtmlResponse, Response, TextResponse
 
+from archiver.parse.encoding import browser_text, declares_charset
 from archiver.parse.extraction import PageExtract, extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.urls import site_domain
@@ -20,4 +22,6 @@ def extract_response(response: Response) -> PageExtract:
         not isinstance(response, HtmlResponse) and "html" not in content_type
     ):
         raise NotHTML(f"{response.url} is not an HTML page ({content_type})")
-    return extract_page(response.text, response.url, load_profile(site_domain(response.url)))
+    declared = declares_charset(response.body, response.headers.get("Content-Type") or b"")
+    text = browser_text(response.body, response.encoding, declared) or response.text
+    return extract_page(text, response.url, load_profile(site_domain(response.url)))
