@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import date, datetime
 from typing import Any, NoReturn
 
@@ -76,7 +77,41 @@ def since_utc(value: datetime | None) -> datetime | None:
 def echo_json(data: Any) -> None:
     """--json output: UTF-8 as is (but what would drive a terminal, escaped), indented,
     instants and dates in ISO 8601."""
-    click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601)))
+    click.echo(json_text(_dumps(data)))
+
+
+def _dumps(data: Any) -> str:
+    """json.dumps, also for a thread thousands of replies deep: the encoder recurses once per
+    level, so a deep document is encoded in a thread with the stack and limit it needs."""
+    levels = _nesting(data)
+    if levels * 3 + 200 < sys.getrecursionlimit():
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601)
+    result: list[str] = []
+    limit = sys.getrecursionlimit()
+    size = threading.stack_size()
+    try:
+        sys.setrecursionlimit(levels * 3 + 1000)
+        threading.stack_size(min(1 << 30, max(64 << 20, levels * 4096)))
+        worker = threading.Thread(target=lambda: result.append(
+            json.dumps(data, ensure_ascii=False, indent=2, default=_iso_8601)))  # fmt: skip
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(size)
+        sys.setrecursionlimit(limit)
+    return result[0]
+
+
+def _nesting(data: Any) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        children = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _iso_8601(value: object) -> str:

@@ -43,6 +43,19 @@ class CommentNode:
         return self.posted_at.astimezone(zone).strftime(shown)
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
+        """The node and its replies, nested, built with a stack (no depth limit)."""
+        converted: dict[int, dict[str, Any]] = {}
+        order: list[CommentNode] = []
+        stack: list[CommentNode] = [self]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(node.replies)
+        for node in reversed(order):
+            converted[id(node)] = node._fields(zone, [converted.pop(id(r)) for r in node.replies])
+        return converted[id(self)]
+
+    def _fields(self, zone: ZoneInfo, replies: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "id": self.id,
             "external_id": self.external_id,
@@ -56,7 +69,7 @@ class CommentNode:
             "votes": self.votes,
             "body_text": self.body_text,
             "deleted_at": self.deleted_at,
-            "replies": [reply.as_dict(zone) for reply in self.replies],
+            "replies": replies,
         }
 
 
@@ -146,15 +159,24 @@ def load_thread(engine: Engine, article_id: int, *, include_deleted: bool = Fals
     )
 
 
-def _present(nodes: list[CommentNode]) -> list[CommentNode]:
-    kept: list[CommentNode] = []
-    for node in nodes:
-        node.replies = _present(node.replies)
-        if node.deleted_at is None:
-            kept.append(node)
-        else:
-            kept.extend(node.replies)
-    return kept
+def _present(roots: list[CommentNode]) -> list[CommentNode]:
+    """The tree without deleted nodes, their present replies in their place; children before
+    parents with a stack (a thread can be thousands of replies deep)."""
+    order: list[CommentNode] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.replies)
+    for node in reversed(order):  # every node after all of its descendants
+        kept: list[CommentNode] = []
+        for reply in node.replies:
+            kept.extend(reply.replies if reply.deleted_at is not None else [reply])
+        node.replies = kept
+    top: list[CommentNode] = []
+    for root in roots:
+        top.extend(root.replies if root.deleted_at is not None else [root])
+    return top
 
 
 def _node(row: Row) -> CommentNode:
