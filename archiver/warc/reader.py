@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
 from archiver.items import CaptureRecord
+from archiver.settings import DOWNLOAD_MAXSIZE
 from archiver.warc.writer import SPIDER_FIELD
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                     continue
                 if record.http_headers is None:
                     continue
-                record.content_stream().read()  # to the end, so the offset and length are known
+                # To the end without undoing its content encoding: the offset and length are
+                # known, and a compression bomb is not inflated to find them.
+                records.read_to_end(record)
                 warcinfo = headers.get_header("WARC-Warcinfo-ID") or ""
                 group, spider = groups.get(warcinfo) or (warcinfo or path.name, None)
                 http = record.http_headers
@@ -129,14 +132,25 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                            "writer?)", path, records.offset)  # fmt: skip
 
 
-def load_response(capture: IndexedCapture, originals: dict[str, IndexedCapture]) -> Response:
-    """The capture as a Scrapy response (the class and text decoding a crawl would have had)."""
-    http, body = _record_at(capture.path, capture.record.warc_offset)
+class BodyTooLarge(ValueError):
+    """A record whose body inflates past the limit a fetch has (DOWNLOAD_MAXSIZE)."""
+
+
+def load_response(
+    capture: IndexedCapture,
+    originals: dict[str, IndexedCapture],
+    max_body: int = DOWNLOAD_MAXSIZE,
+) -> Response:
+    """The capture as a Scrapy response (the class and text decoding a crawl would have had).
+
+    Its body is inflated at most to `max_body` bytes, as a fetch would: past that, BodyTooLarge
+    names the record, and memory never holds more than the limit."""
+    http, body = _record_at(capture.path, capture.record.warc_offset, max_body, capture.url)
     if capture.record.record_type == "revisit":
         original = originals.get(capture.record.payload_digest or "")
         if original is None:
             raise LookupError(f"{capture.url}: revisit of a payload in no file read")
-        _, body = _record_at(original.path, original.record.warc_offset)
+        _, body = _record_at(original.path, original.record.warc_offset, max_body, capture.url)
     headers = Headers()
     for name, value in http.headers:
         # content_stream() has undone the content and transfer encodings these headers name.
@@ -146,11 +160,21 @@ def load_response(capture: IndexedCapture, originals: dict[str, IndexedCapture])
     return response_class(url=capture.url, status=capture.status, headers=headers, body=body)
 
 
-def _record_at(path: Path, offset: int) -> tuple[StatusAndHeaders, bytes]:
+def _record_at(path: Path, offset: int, max_body: int, url: str) -> tuple[StatusAndHeaders, bytes]:
     with open(path, "rb") as stream:
         stream.seek(offset)
         record = next(iter(ArchiveIterator(stream)))
-        return record.http_headers, record.content_stream().read()
+        content = record.content_stream()
+        chunks, size = [], 0
+        while chunk := content.read(1 << 20):
+            size += len(chunk)
+            if size > max_body:
+                raise BodyTooLarge(
+                    f"{url}: its body inflates past {max_body:,} bytes ({path.name} @ {offset}); "
+                    "not read, as a fetch would not have read it"
+                )
+            chunks.append(chunk)
+        return record.http_headers, b"".join(chunks)
 
 
 def _warcinfo_fields(payload: bytes) -> dict[str, str]:
