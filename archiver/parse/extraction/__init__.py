@@ -16,6 +16,7 @@ from parsel import Selector
 
 from archiver.items import KIND_COMMENT, CommentItem
 from archiver.parse.extraction.article import ArticleFields, WordPressArticleParser
+from archiver.parse.extraction.document import page_selector
 from archiver.parse.extraction.generic import GenericCommentParser
 from archiver.parse.extraction.helpers import first_int
 from archiver.parse.extraction.tcd import TcdCommentParser
@@ -76,7 +77,7 @@ class PageExtract:
 
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
-    sel = Selector(text=html, type="html")  # parsel would take JSON-looking text for JSON
+    sel = page_selector(html)  # parsel's tree; typed html, as JSON-looking text is no JSON here
     fields, refused = ARTICLE_PARSER.examine(sel, url)
     if fields is None:
         return PageExtract(article=None, refusal=refused)
