@@ -15,13 +15,12 @@ import subprocess
 import sys
 import tempfile
 import zlib
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archiver.sitegen.loopback import LoopbackServer  # noqa: E402
+from archiver.sitegen.loopback import LocalSite, Page  # noqa: E402
 from tests.family_markup import SPRING, page  # noqa: E402
 
 INFLATED = 1 << 30
@@ -40,25 +39,9 @@ def bomb() -> bytes:
     return b"".join(parts) + packer.flush()
 
 
-def server(bomb_body: bytes) -> LoopbackServer:
-    article = page(SPRING, "legacy-walker").encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = {"/robots.txt": b"User-agent: *\nDisallow:\n", "/fine/": article}.get(
-                self.path, bomb_body)  # fmt: skip
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=UTF-8")
-            if body is bomb_body:
-                self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return LoopbackServer(Handler)
+def server(bomb_body: bytes) -> LocalSite:
+    bomb = Page(bomb_body, headers=(("Content-Encoding", "gzip"),))
+    return LocalSite({"/fine/": Page(page(SPRING, "legacy-walker").encode()), "/bomb/": bomb})
 
 
 def peak_reparse_kib(paths: list[str], work: Path, name: str) -> int:

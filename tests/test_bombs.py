@@ -5,11 +5,10 @@ fetch allows, naming it, while the rest of the archive is rebuilt."""
 from __future__ import annotations
 
 import gzip
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from archiver.settings import DOWNLOAD_MAXSIZE
-from archiver.sitegen.loopback import LoopbackServer
+from archiver.sitegen.loopback import LocalSite, Page
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.family_markup import SPRING, page
@@ -17,25 +16,10 @@ from tests.family_markup import SPRING, page
 BOMB = gzip.compress(b" " * (DOWNLOAD_MAXSIZE + (8 << 20)), compresslevel=9)  # ~40 KB sent
 
 
-def site() -> LoopbackServer:
-    article = page(SPRING, "legacy-walker").encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = {"/robots.txt": b"User-agent: *\nDisallow:\n", "/fine/": article}.get(
-                self.path, BOMB)  # fmt: skip
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=UTF-8")
-            if body is BOMB:
-                self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return LoopbackServer(Handler)
+def site() -> LocalSite:
+    """One article page of our own, and a page whose gzip body inflates past the fetch limit."""
+    bomb = Page(BOMB, headers=(("Content-Encoding", "gzip"),))
+    return LocalSite({"/fine/": Page(page(SPRING, "legacy-walker").encode()), "/bomb/": bomb})
 
 
 def test_a_bomb_is_refused_at_fetch_and_at_reparse_and_named(tmp_path: Path) -> None:

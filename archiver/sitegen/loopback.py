@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -20,6 +21,7 @@ class Page:
     content_type: str = "text/html; charset=UTF-8"
     # Announce more bytes than are sent, then close: a truncated response, for tests.
     truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()  # more, e.g. Location or Content-Encoding
 
 
 class LoopbackServer:
@@ -60,20 +62,20 @@ class LocalSite(LoopbackServer):
 
     def __init__(self, pages: dict[str, Page], address: tuple[str, int] = ("127.0.0.1", 0)) -> None:
         self.pages = {"/robots.txt": Page(ROBOTS_TXT.encode(), content_type="text/plain"), **pages}
-        self.requests: dict[str, int] = {}
         self.arrivals: list[tuple[float, str]] = []  # (monotonic time, path), in order
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.split("#", 1)[0]
-                site.requests[path] = site.requests.get(path, 0) + 1
                 site.arrivals.append((time.monotonic(), path))
                 page = site.pages.get(path, Page(b"<html><body>Not Found</body></html>", 404))
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
                 length = len(page.body) + (1000 if page.truncated else 0)
                 self.send_header("Content-Length", str(length))
+                for name, value in page.headers:
+                    self.send_header(name, value)
                 if page.truncated:
                     self.send_header("Connection", "close")
                     self.close_connection = True
@@ -84,3 +86,8 @@ class LocalSite(LoopbackServer):
                 pass
 
         super().__init__(Handler, address)
+
+    @property
+    def requests(self) -> dict[str, int]:
+        """Requests per path so far."""
+        return dict(Counter(path for _, path in self.arrivals))
