@@ -43,15 +43,9 @@ class CommentNode:
         return self.posted_at.astimezone(zone).strftime(shown)
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
-        """The node and its replies, nested, built with a stack (no depth limit)."""
+        """The node and its replies, nested, built from the leaves up (no depth limit)."""
         converted: dict[int, dict[str, Any]] = {}
-        order: list[CommentNode] = []
-        stack: list[CommentNode] = [self]
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            stack.extend(node.replies)
-        for node in reversed(order):
+        for node in reversed(preorder([self])):  # every node after all of its replies
             converted[id(node)] = node._fields(zone, [converted.pop(id(r)) for r in node.replies])
         return converted[id(self)]
 
@@ -73,6 +67,17 @@ class CommentNode:
         }
 
 
+def preorder(roots: list[CommentNode]) -> list[CommentNode]:
+    """The nodes in display order (a comment, then its replies), with a stack: no depth limit."""
+    ordered: list[CommentNode] = []
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(node.replies))
+    return ordered
+
+
 @dataclass
 class Thread:
     article_id: int
@@ -84,13 +89,7 @@ class Thread:
 
     def walk(self) -> list[CommentNode]:
         """Every node in display order (a comment, then its replies)."""
-        ordered: list[CommentNode] = []
-        stack = list(reversed(self.roots))
-        while stack:
-            node = stack.pop()
-            ordered.append(node)
-            stack.extend(reversed(node.replies))
-        return ordered
+        return preorder(self.roots)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -160,15 +159,9 @@ def load_thread(engine: Engine, article_id: int, *, include_deleted: bool = Fals
 
 
 def _present(roots: list[CommentNode]) -> list[CommentNode]:
-    """The tree without deleted nodes, their present replies in their place; children before
-    parents with a stack (a thread can be thousands of replies deep)."""
-    order: list[CommentNode] = []
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(node.replies)
-    for node in reversed(order):  # every node after all of its descendants
+    """The tree without deleted nodes, their present replies in their place; from the leaves
+    up (a thread can be thousands of replies deep)."""
+    for node in reversed(preorder(roots)):  # every node after all of its replies
         kept: list[CommentNode] = []
         for reply in node.replies:
             kept.extend(reply.replies if reply.deleted_at is not None else [reply])
