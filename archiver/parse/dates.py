@@ -87,16 +87,18 @@ DATE_SHAPE = re.compile(
     re.IGNORECASE,
 )
 
-_ERA = r"(?P<era>令和|平成|昭和|大正|明治|(?<![A-Za-z])[RHSTM](?=\s*(?:\d|元)))\s*(?P<eyear>\d{1,2}|元)"
-_YMD_JA = re.compile(
-    rf"(?<!\d)(?:{_ERA}|(?P<year>\d{{4}}))\s*年\s*(?:の\s*)?"
-    r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+_ERA_NAMES = "|".join(ERAS)
+_ERA = (
+    rf"(?P<era>{_ERA_NAMES}|(?<![A-Za-z])[{''.join(ERA_LETTERS)}](?=\s*(?:\d|元)))"
+    r"\s*(?P<eyear>\d{1,2}|元)"
 )
+_MONTH_AND_DAY = r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+_YMD_JA = re.compile(rf"(?<!\d)(?:{_ERA}|(?P<year>\d{{4}}))\s*年\s*(?:の\s*)?{_MONTH_AND_DAY}")
 # An era year with separators: 令和3/12/23, R3.12.23, H31・4・30.
 _ERA_NUM = re.compile(
     rf"{_ERA}\s*(?P<sep>[-/.・])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*(?P<day>\d{{1,2}})(?!\d)"
 )
-_ERA_NAME = re.compile(r"令和|平成|昭和|大正|明治")
+_ERA_NAME = re.compile(_ERA_NAMES)
 _YEAR_SHOWN = re.compile(r"\d\s*年")
 # Digits only, as URLs and feeds write them: 20170901, 201709011234, 20170901123456.
 _COMPACT = re.compile(
@@ -113,7 +115,7 @@ _MD_WORD = re.compile(
     rf"|^(?P<day2>\d{{1,2}})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?(?P<mword2>{_MONTH_WORD})(?![^\W\d_])\.?",
     re.IGNORECASE,
 )
-_MD_JA = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+_MD_JA = re.compile(rf"(?<![\d年]){_MONTH_AND_DAY}")
 _YMD_NUM = re.compile(
     r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})(?!\d)"
 )
@@ -249,28 +251,28 @@ _NAMED_DAYS = {
     "today": 0,
 }  # fmt: skip
 _IMPLIED_PART = {"今朝": "朝", "今夜": "夜", "今晩": "夜", "昨夜": "夜", "昨晩": "夜", "明朝": "朝"}
-_NOW_WORDS = frozenset({"今", "現在", "たった今", "今さっき", "さっき", "ついさっき", "just now",
-                        "right now", "now"})  # fmt: skip
+# Now as a whole text (たった今 and 今さっき count anywhere in it, in `_relative`).
+_NOW_WORDS = frozenset({"今", "現在", "さっき", "ついさっき", "just now", "right now", "now"})
 _NAMED_DATES = {"大晦日": (12, 31), "元日": (1, 1), "元旦": (1, 1)}
 # A day of this (or the previous) month: 18日, 23日 10:15, 今月10日, 先月30日.
 _MONTH_DAY = re.compile(
     r"^(?P<which>今月|先月|前月)?\s*(?P<day>\d{1,2})\s*日(?!\s*(?:前|後|間|半|以|ぶり|ほど|目))"
 )
 # This year's date, last year's: 今年7月27日, 去年12月3日.
-_YEAR_WORD = re.compile(
-    r"(?P<which>今年|本年|去年|昨年|来年)\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
-)
+_YEAR_WORD = re.compile(rf"(?P<which>今年|本年|去年|昨年|来年)\s*{_MONTH_AND_DAY}")
 _YEAR_OFFSETS = {"今年": 0, "本年": 0, "去年": -1, "昨年": -1, "来年": 1}
 _WEEKDAYS_JA = "月火水木金土日"
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A weekday alone: the latest such day by today; of this or last week with 今週の/先週の.
+# A Japanese weekday as pages write one: (木), 木曜, 木曜日.
+_WEEKDAY_JA = rf"(?:\((?P<a>[{_WEEKDAYS_JA}])\)|(?P<b>[{_WEEKDAYS_JA}])曜日?)"
 _WEEKDAY_ONLY = re.compile(
-    rf"^(?:(?P<week>今週|先週)の?)?\s*(?:\((?P<a>[{_WEEKDAYS_JA}])\)|(?P<b>[{_WEEKDAYS_JA}])曜日?)$"
+    rf"^(?:(?P<week>今週|先週)の?)?\s*{_WEEKDAY_JA}$"
     rf"|^(?:(?P<last>last)\s+)?(?P<en>{'|'.join(_WEEKDAYS_EN)}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?$",
     re.IGNORECASE,
 )
 # A weekday after a date, to check it against the date: (木), 木曜日, Thursday.
-_WEEKDAY_AFTER = re.compile(rf"^\s*(?:\((?P<a>[{_WEEKDAYS_JA}])\)|(?P<b>[{_WEEKDAYS_JA}])曜日?)")
+_WEEKDAY_AFTER = re.compile(rf"^\s*{_WEEKDAY_JA}")
 
 
 # What dateparser must not turn into a date: a duration, a time to come, a bare epoch (read
@@ -567,10 +569,20 @@ def _relative_forms(
     return _time_only(text, zone, now) or _weekday(text, zone, today) or _relative(text, zone, now)
 
 
+def _weekday_number(match: re.Match) -> int:
+    """Monday 0 … Sunday 6 of a matched weekday: English (`en`) or Japanese (`a`, `b`, `ja`)."""
+    groups = match.groupdict()
+    if groups.get("en"):
+        return next(
+            i for i, name in enumerate(_WEEKDAYS_EN) if name.startswith(groups["en"][:3].lower())
+        )
+    return _WEEKDAYS_JA.index(groups.get("a") or groups.get("b") or groups["ja"])
+
+
 def _checked_weekday(day: date, rest: str, zone: ZoneInfo) -> tuple:
     """The date with the time after it; a weekday shown beside it must be its own."""
     match = _WEEKDAY_AFTER.match(rest)
-    if match and _WEEKDAYS_JA.index(match["a"] or match["b"]) != day.weekday():
+    if match and _weekday_number(match) != day.weekday():
         raise ValueError(f"{day} is no {match.group(0).strip()}")
     return _with_time(day, rest, zone)
 
@@ -578,8 +590,8 @@ def _checked_weekday(day: date, rest: str, zone: ZoneInfo) -> tuple:
 def _day_of_month(match: re.Match, rest: str, zone: ZoneInfo, today: date) -> tuple | None:
     """`18日` alone is this month's 18th, `先月30日` last month's; a bare day after today is
     no date (which month?), 今月 says this month whatever the day."""
-    month_index = today.year * 12 + today.month - 1 - (match["which"] in ("先月", "前月"))
-    day = date(month_index // 12, month_index % 12 + 1, int(match["day"]))
+    first = _months_after(today, -1 if match["which"] in ("先月", "前月") else 0)
+    day = first.replace(day=int(match["day"]))
     if match["which"] is None and day > today:
         return None
     return _checked_weekday(day, rest, zone)
@@ -589,12 +601,7 @@ def _weekday(text: str, zone: ZoneInfo, today: date) -> tuple | None:
     match = _WEEKDAY_ONLY.match(text)
     if match is None:
         return None
-    if match["en"]:
-        wanted = next(
-            i for i, name in enumerate(_WEEKDAYS_EN) if name.startswith(match["en"][:3].lower())
-        )
-    else:
-        wanted = _WEEKDAYS_JA.index(match["a"] or match["b"])
+    wanted = _weekday_number(match)
     if match["week"]:  # a week runs Monday to Sunday
         monday = today - timedelta(days=today.weekday() + (7 if match["week"] == "先週" else 0))
         day = monday + timedelta(days=wanted)
@@ -812,17 +819,21 @@ def _shifted(
             precision = finest
     moved = local_now
     if months:
-        month_index = moved.year * 12 + moved.month - 1 + sign * months
-        first = date(month_index // 12, month_index % 12 + 1, 1)
+        first = _months_after(moved.date(), sign * months)
         moved = moved.replace(
             year=first.year, month=first.month, day=min(moved.day, _month_length(first))
         )
     return _truncate(moved + sign * delta, precision, zone)
 
 
+def _months_after(day: date, months: int) -> date:
+    """The first day of the month `months` after `day`'s (before it where negative)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _month_length(day: date) -> int:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return (following - timedelta(days=1)).day
+    return (_months_after(day, 1) - timedelta(days=1)).day
 
 
 def _truncate(local: datetime, precision: str, zone: ZoneInfo) -> tuple:
@@ -843,14 +854,8 @@ def _invented(text: str, value: datetime) -> bool:
     named (`3rd Tuesday in March` → a Sunday), or, for digits and units alone, a day or month
     none of them is (`13/13` → July, `-0日` → today)."""
     named = _WEEKDAY_NAMED.search(text)
-    if named:
-        wanted = (
-            next(i for i, name in enumerate(_WEEKDAYS_EN) if name == named["en"].lower())
-            if named["en"]
-            else _WEEKDAYS_JA.index(named["ja"])
-        )
-        if value.weekday() != wanted:
-            return True
+    if named and value.weekday() != _weekday_number(named):
+        return True
     if _NUMBERS_ONLY.match(text):
         numbers = [int(n) for n in re.findall(r"\d+", text)]
         if value.day not in numbers or value.month not in numbers:
