@@ -12,9 +12,13 @@ import re
 
 from rich.markup import escape
 
-# C0 but tab and newline, DEL, C1.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# C0 but tab and newline; DEL and C1; the bidirectional embeddings, overrides and isolates.
+_C0 = "\x00-\x08\x0b-\x1f"
+_DEL_C1 = "\x7f-\x9f"
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_C0}{_DEL_C1}]")
+_BIDI = re.compile(f"[{_BIDI_CONTROLS}]")
+_RAW_IN_JSON = re.compile(f"[{_DEL_C1}{_BIDI_CONTROLS}]")  # json.dumps escapes C0 itself
 
 
 def _escaped(match: re.Match) -> str:
@@ -34,4 +38,4 @@ def shown(text: str) -> str:
 def json_text(document: str) -> str:
     """A JSON document with what `json.dumps(ensure_ascii=False)` leaves raw (DEL, C1, bidi
     controls) written as `\\uXXXX`: the same JSON, safe on a terminal."""
-    return re.sub("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", _escaped, document)
+    return _RAW_IN_JSON.sub(_escaped, document)

@@ -85,7 +85,7 @@ class StayOnSiteMiddleware:
     outside the spider's `allowed_domains`.
 
     A redirect may change the scheme (with its default port) and `www.`, never the site key
-    (host and explicit port, `site_domain`; `same_site`): anything else is a redirect elsewhere, refused
+    (host and explicit port: `same_site`); anything else is a redirect elsewhere, refused
     before anything is fetched there, its error naming both URLs. Scrapy's own offsite filter
     lets a request through when it has dont_filter, and our article requests need it (a thread
     is fetched again after a conditional GET); redirects inherit it.

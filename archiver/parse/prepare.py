@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, SiteZone
@@ -108,6 +109,10 @@ class PageDates:
     def of(cls, item: ArticleItem) -> PageDates:
         return cls(item.timezone, item.fetched_at, tuple(item.date_formats), item.language)
 
+    @cached_property
+    def order(self) -> str | None:
+        return date_order(self.language)  # once a page, not once a comment
+
     def parse(self, raw: str | None, reference: datetime | None = None) -> ParsedDate | None:
         return parse_date(
             raw,
@@ -115,7 +120,7 @@ class PageDates:
             now=self.now,
             reference=reference,
             formats=self.formats,
-            order=date_order(self.language),
+            order=self.order,
             languages=(self.language,) if self.language else (),
         )
 
