@@ -77,7 +77,13 @@ def scrape(
     result = _result(stats, db_url)
     if stats.get("archiver/article_ids"):
         result.articles = article_summaries(db_url, stats["archiver/article_ids"])
-    if len(result.articles) < len(set(urls)) and result.status == "ok":
+    # One id per article item stored: two URLs of one post (its shortlink, its slug) are one
+    # article stored twice, not a URL that stored nothing.
+    stored = len(stats.get("archiver/article_ids") or [])
+    if (
+        stored < min(len(set(urls)), archiver_settings.ARCHIVER_SUMMARY_ARTICLES)
+        and result.status == "ok"
+    ):
         result.status = "failed"  # an article not stored is never a success for a scrape
     return result
 

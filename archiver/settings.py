@@ -38,6 +38,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "archiver.crawl.robots.SharedRobotsTxtMiddleware": 100,
     "archiver.crawl.middlewares.PoliteRetryMiddleware": 550,
+    # Scrapy's decoders, refusing what they cannot undo (the reader of the WARC uses the same).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "archiver.crawl.compression.ContentDecodingMiddleware": 590,
     # Before robots.txt (100): a redirect elsewhere must not fetch even that site's robots.txt.
     "archiver.crawl.middlewares.StayOnSiteMiddleware": 50,
     # Next to the downloader: what the server sent, before decompression, retries, redirects.
@@ -93,6 +96,8 @@ ARCHIVER_DB = None
 # What the crawl_runs row records as the command and its arguments.
 ARCHIVER_RUN_COMMAND = "scrapy crawl"
 ARCHIVER_RUN_ARGUMENTS = None
+# How many stored articles a run's summary (and its crawl_runs row) names.
+ARCHIVER_SUMMARY_ARTICLES = 1000
 # The site spider takes a crawl lock per site unless its caller (`archiver crawl`) holds them.
 ARCHIVER_LOCK_HELD = False
 

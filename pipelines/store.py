@@ -42,7 +42,7 @@ class ArchiveStorePipeline:
         self.command = settings.get("ARCHIVER_RUN_COMMAND", "scrapy crawl")
         self.arguments = settings.get("ARCHIVER_RUN_ARGUMENTS")
         self.policy = RevisitPolicy.from_settings(settings)
-        self.summary_articles = settings.getint("ARCHIVER_SUMMARY_ARTICLES", 1000)
+        self.summary_articles = settings.getint("ARCHIVER_SUMMARY_ARTICLES")
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-store")

@@ -173,3 +173,19 @@ def test_archiver_db_environment_overrides_the_default(seed_site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert query(str(db), "SELECT count(*) AS n FROM comments")[0]["n"] == 34
     assert not (tmp_path / "archive.sqlite3").exists()
+
+
+def test_two_urls_of_one_post_are_one_article_and_an_ok_run(tmp_path) -> None:
+    """A post's shortlink and its slug URL name one article: it is stored once, and the run is
+    not a failure for storing fewer articles than it was given URLs."""
+    from archiver.sitegen.loopback import LocalSite, Page
+    from tests.family_markup import SPRING, page
+
+    html = page(SPRING, "legacy-walker").encode()
+    with LocalSite({"/2024/03/spring/": Page(html), "/spring/": Page(html)}) as site:
+        db = tmp_path / "archive.sqlite3"
+        result = run_archiver("scrape", site.url("/2024/03/spring/"), site.url("/spring/"),
+                              "--db", str(db), *FAST, home=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "#1 ok" in result.stdout
+    assert table_counts(str(db))["articles"] == 1

@@ -12,14 +12,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
+from archiver.crawl.compression import BodyTooLarge, UndecodableBody, decoded_body
 from archiver.items import CaptureRecord
 from archiver.settings import DOWNLOAD_MAXSIZE
 from archiver.warc.writer import SPIDER_FIELD
@@ -132,10 +135,6 @@ def index_file(path: Path) -> Iterator[IndexedCapture]:
                            "writer?)", path, records.offset)  # fmt: skip
 
 
-class BodyTooLarge(ValueError):
-    """A record whose body inflates past the limit a fetch has (DOWNLOAD_MAXSIZE)."""
-
-
 def load_response(
     capture: IndexedCapture,
     originals: dict[str, IndexedCapture],
@@ -143,38 +142,67 @@ def load_response(
 ) -> Response:
     """The capture as a Scrapy response (the class and text decoding a crawl would have had).
 
-    Its body is inflated at most to `max_body` bytes, as a fetch would: past that, BodyTooLarge
-    names the record, and memory never holds more than the limit."""
-    http, body = _record_at(capture.path, capture.record.warc_offset, max_body, capture.url)
+    Its content encoding is undone by the fetch's own decoder, at most to `max_body` bytes:
+    past that BodyTooLarge, and for a body that cannot be undone UndecodableBody, each naming
+    the record; memory never holds more than the limit."""
+    lenient = capture.spider is None  # another tool's file
+    http, body = _record_at(capture.path, capture.record.warc_offset, max_body, capture.url,
+                            lenient=lenient)  # fmt: skip
     if capture.record.record_type == "revisit":
         original = originals.get(capture.record.payload_digest or "")
         if original is None:
             raise LookupError(f"{capture.url}: revisit of a payload in no file read")
-        _, body = _record_at(original.path, original.record.warc_offset, max_body, capture.url)
+        _, body = _record_at(original.path, original.record.warc_offset, max_body, capture.url,
+                             lenient=lenient)  # fmt: skip
     headers = Headers()
     for name, value in http.headers:
-        # content_stream() has undone the content and transfer encodings these headers name.
+        # _record_at has undone the content and transfer encodings these headers name.
         if name.lower() not in ("content-encoding", "transfer-encoding", "content-length"):
             headers.appendlist(name, value)
     response_class = responsetypes.from_args(headers=headers, url=capture.url, body=body)
     return response_class(url=capture.url, status=capture.status, headers=headers, body=body)
 
 
-def _record_at(path: Path, offset: int, max_body: int, url: str) -> tuple[StatusAndHeaders, bytes]:
+def _record_at(
+    path: Path, offset: int, max_body: int, url: str, *, lenient: bool
+) -> tuple[StatusAndHeaders, bytes]:
+    """The HTTP headers and the decoded payload of the record at `offset`; `lenient` reads a
+    payload its decoder refuses as it is when it is plain text (other tools' files)."""
+    where = f"{url} ({path.name} @ {offset})"
     with open(path, "rb") as stream:
         stream.seek(offset)
         record = next(iter(ArchiveIterator(stream)))
-        content = record.content_stream()
-        chunks, size = [], 0
-        while chunk := content.read(1 << 20):
-            size += len(chunk)
-            if size > max_body:
-                raise BodyTooLarge(
-                    f"{url}: its body inflates past {max_body:,} bytes ({path.name} @ {offset}); "
-                    "not read, as a fetch would not have read it"
-                )
-            chunks.append(chunk)
-        return record.http_headers, b"".join(chunks)
+        http = record.http_headers
+        payload = record.raw_stream
+        if http.get_header("Transfer-Encoding", "").lower() == "chunked":
+            payload = ChunkedDataReader(payload)  # de-chunked only: decoding is ours
+        sent = _read_at_most(payload, max_body + 1)  # a fetch refuses it past the limit as sent
+        if len(sent) > max_body:
+            raise BodyTooLarge(f"{where}: its body is over {max_body:,} bytes; not read, as a "
+                               "fetch would not read it")  # fmt: skip
+        encodings = [
+            v.encode("latin-1") for n, v in http.headers if n.lower() == "content-encoding"
+        ]
+        try:
+            return http, decoded_body(sent, encodings, max_body, where)
+        except UndecodableBody:
+            if not lenient:
+                raise
+            # Tools that record what a browser rendered (or a proxy that decoded it) keep the
+            # header over a payload already decoded: readable text, kept as it is.
+            if sent.lstrip()[:1] in (b"<", b"{", b"["):
+                logger.warning("%s: Content-Encoding %s over a payload already decoded; read as "
+                               "it is", where, b", ".join(encodings).decode("latin-1"))  # fmt: skip
+                return http, sent
+            raise
+
+
+def _read_at_most(stream: Any, size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0 and (chunk := stream.read(min(left, 1 << 20))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _warcinfo_fields(payload: bytes) -> dict[str, str]:
