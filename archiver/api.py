@@ -14,12 +14,13 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.engine import URL
 
+from archiver import clock
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url, warc_dir
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive, read_archive
 from archiver.db.lock import crawl_lock
-from archiver.db.sites import SiteSummary, choose_timezone, site_summaries
+from archiver.db.sites import SiteSummary, add_alias, choose_timezone, site_aliases, site_summaries
 from archiver.db.store import ArchiveStore
 from archiver.parse.urls import site_domain, without_password
 from archiver.read.queries import ArticleSummary, article_summaries
@@ -70,9 +71,14 @@ def scrape(
     if not urls:
         validate_article_url(None)
     db_url = resolve_db_url(db)
-    open_archive(db_url).dispose()  # fail before fetching anything when the archive is unusable
+    engine = open_archive(db_url)  # fail before fetching anything when the archive is unusable
+    try:
+        aliases = site_aliases(engine)
+    finally:
+        engine.dispose()
     kept = [without_password(u) for u in urls]  # what the run's record may hold
     arguments = {"url": kept[0]} if len(kept) == 1 else {"urls": kept}
+    settings = {"ARCHIVER_SITE_ALIASES": aliases, **(settings or {})}
     stats = _run_spider(ArticleSpider, {"urls": urls}, db_url, command, arguments, settings)
     result = _result(stats, db_url)
     if stats.get("archiver/article_ids"):
@@ -109,7 +115,9 @@ def crawl(
     db_url = resolve_db_url(db)
     engine = open_archive(db_url)
     try:
-        with crawl_lock(engine, [site_domain(site) for site in sites]):
+        aliases = site_aliases(engine)
+        keys = [aliases.get(key, key) for key in map(site_domain, sites)]  # one lock a site
+        with crawl_lock(engine, keys):
             ArchiveStore(engine).close_abandoned_runs(command, sites)
             if full:
                 for site in sites:
@@ -127,7 +135,11 @@ def crawl(
                 "max_articles": max_articles,
             }
             # The spider takes the locks itself only when run by `scrapy crawl` or Scrapyd.
-            crawl_settings = {"ARCHIVER_LOCK_HELD": True, **(settings or {})}
+            crawl_settings = {
+                "ARCHIVER_LOCK_HELD": True,
+                "ARCHIVER_SITE_ALIASES": aliases,
+                **(settings or {}),
+            }
             stats = _run_spider(
                 SiteSpider, spider_arguments, db_url, command, arguments, crawl_settings
             )
@@ -245,5 +257,17 @@ def set_site_timezone(site: str, zone: str, *, db: str | None = None) -> tuple[s
     engine = open_archive(resolve_db_url(db))
     try:
         return choose_timezone(engine, site, zone)
+    finally:
+        engine.dispose()
+
+
+def alias_site(site: str, alias: str, *, db: str | None = None) -> tuple[str, str]:
+    """Name `alias` (a domain or URL) another name of the archived `site`, e.g. where it moved:
+    redirects between them are followed, and what is fetched there joins the site's articles
+    and their history. Returns (site key, alias key). Raises LookupError for a site the archive
+    lacks, ValueError for an alias already taken or archived on its own, ArchiveUnavailable."""
+    engine = open_archive(resolve_db_url(db))
+    try:
+        return add_alias(engine, site, alias, clock.now())
     finally:
         engine.dispose()

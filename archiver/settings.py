@@ -96,6 +96,9 @@ ARCHIVER_DB = None
 # What the crawl_runs row records as the command and its arguments.
 ARCHIVER_RUN_COMMAND = "scrapy crawl"
 ARCHIVER_RUN_ARGUMENTS = None
+# Site keys the archive names other names of a site (`archiver sites alias`): alias → site key.
+# The CLI and API read them from the archive; redirects between a site's names are followed.
+ARCHIVER_SITE_ALIASES: dict[str, str] = {}
 # How many stored articles a run's summary (and its crawl_runs row) names.
 ARCHIVER_SUMMARY_ARTICLES = 1000
 # The site spider takes a crawl lock per site unless its caller (`archiver crawl`) holds them.

@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
@@ -87,6 +87,15 @@ class PageCheck:
     changed: bool = False
 
 
+def answering(discovery: SiteDiscovery, response: Response) -> str:
+    """The site URL at the name that answered: after a redirect to one of the site's aliases
+    (the only redirects off its key that are followed), what it lists is at that name."""
+    if site_domain(response.url) == discovery.domain:
+        return discovery.site_url
+    answered = urlsplit(response.url)
+    return urlunsplit((answered.scheme, answered.netloc, urlsplit(discovery.site_url).path, "", ""))
+
+
 class SiteSpider(ArticleSpider):
     name = "site"
 
@@ -151,7 +160,7 @@ class SiteSpider(ArticleSpider):
 
     def parse_sitemap(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
         if response.status == 200:
-            content = read_sitemap(response.body, discovery.site_url)
+            content = read_sitemap(response.body, answering(discovery, response))
             discovery.listed.extend(content.pages)
             for child in content.sitemaps:
                 yield self._discovery_request(discovery, child, self.parse_sitemap)
@@ -163,20 +172,22 @@ class SiteSpider(ArticleSpider):
         if response.status == 200:
             well_known = {discovery.site_url.rstrip("/") + path for path in SITEMAP_PATHS}
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                if url not in well_known and in_site(url, discovery.site_url):
+                if url not in well_known and in_site(url, answering(discovery, response)):
                     yield self._discovery_request(discovery, url, self.parse_sitemap)
         yield from self._discovered(discovery)
 
     def parse_feed(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
         if response.status == 200:
-            discovery.listed.extend(read_feed(response.body, discovery.site_url))
+            discovery.listed.extend(read_feed(response.body, answering(discovery, response)))
             self.crawler.stats.inc_value("archiver/crawl/feeds")
         yield from self._discovered(discovery)
 
     def parse_listing(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
         if response.status == 200 and hasattr(response, "text"):
             discovery.listing_pages += 1
-            candidates, next_page = read_listing(response.text, response.url, discovery.site_url)
+            candidates, next_page = read_listing(
+                response.text, response.url, answering(discovery, response)
+            )
             discovery.candidates.extend(candidates)
             if next_page and discovery.listing_pages < MAX_LISTING_PAGES:
                 yield self._discovery_request(discovery, next_page, self.parse_listing)

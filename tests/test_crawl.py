@@ -370,6 +370,7 @@ def test_a_redirect_off_the_site_is_not_followed(tmp_path: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         f"error: cannot fetch {site.base_url}{moved}: redirected off the site, "
-        f"to http://offsite.invalid{moved}; not followed"
+        f"to http://offsite.invalid{moved}; not followed (if the site moved there: "
+        "`archiver sites alias OLD NEW`)"
     ]
     assert query(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 3

@@ -5,7 +5,11 @@ bidirectional controls escaped, while the archive keeps it exactly as the page h
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from archiver.cli.terminal import json_text, shown, terminal_text
@@ -62,3 +66,47 @@ def test_no_command_prints_what_the_page_hid(tmp_path: Path) -> None:
     assert f"本当ですか。{HOSTILE.replace(chr(13), ' ')}今年は早いですね。" in bodies
     authors = {row["author"] for row in query(db, "SELECT author FROM comments")}
     assert f"山田{HOSTILE.replace(chr(13), ' ')}" in authors
+
+
+def on_a_terminal(*args: str, home: Path) -> str:
+    """What the command prints with its stdout on a pseudo-terminal (as a user sees it)."""
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "ARCHIVER_DB"}
+    environment["ARCHIVER_HOME"] = str(home)
+    with subprocess.Popen([str(Path(sys.executable).with_name("archiver")), *args],
+                          stdout=follower, stderr=subprocess.PIPE, env=environment) as process:  # fmt: skip
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 1 << 16)
+            except OSError:  # the follower closed: Linux says EIO
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_export_to_a_terminal_is_safe_and_to_a_pipe_as_archived(tmp_path: Path) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    with LocalSite({"/spring/": Page(hostile_page())}) as site:
+        assert run_archiver("scrape", site.url("/spring/"), "--db", db, *FAST,
+                            home=tmp_path).returncode == 0  # fmt: skip
+    for fmt in ("jsonl", "csv"):
+        shown = on_a_terminal("export", "comments", "-o", "-", "--format", fmt, "--db", db,
+                              home=tmp_path)  # fmt: skip
+        # The terminal's own line discipline turns \n into \r\n: that CR is not the page's.
+        assert not FORBIDDEN.search(shown.replace("\r\n", "\n")), (fmt, FORBIDDEN.findall(shown))
+        assert "本当ですか。" in shown
+    jsonl = on_a_terminal("export", "comments", "-o", "-", "--format", "jsonl", "--db", db,
+                          home=tmp_path)  # fmt: skip
+    rows = [json.loads(line) for line in jsonl.replace("\r\n", "\n").splitlines() if line]
+    piped = run_archiver("export", "comments", "-o", "-", "--format", "jsonl", "--db", db,
+                         home=tmp_path)  # fmt: skip
+    # The same JSON either way; only a terminal gets it escaped.
+    assert rows == [json.loads(line) for line in piped.stdout.splitlines()]
+    assert FORBIDDEN.search(piped.stdout)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
@@ -22,6 +22,7 @@ from archiver.cli.options import (
     echo_json,
     fail,
 )
+from archiver.cli.terminal import json_text, terminal_text
 from archiver.db.engine import ArchiveUnavailable
 from archiver.read.export import DATASETS, FORMATS, Dataset, Format
 
@@ -184,13 +185,23 @@ def export(
     filters = Filters(since=since.date() if since else None, site=site, up_to_run=up_to_run)
     with reading_archive(db) as engine:
         try:
-            count = export_dataset(engine, dataset, chosen, output, filters=filters, bom=bom)
+            count = export_dataset(engine, dataset, chosen, output, filters=filters, bom=bom,
+                                   shown=_on_terminal(output, chosen))  # fmt: skip
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         except (ExportUnavailable, OSError) as error:
             fail(str(error))
     if output != "-":
         click.echo(f"{count} {dataset} rows written to {output} ({chosen})", err=True)
+
+
+def _on_terminal(output: str, fmt: Format) -> Callable[[str], str] | None:
+    """What export to a terminal must pass through: the rows are other people's text, and
+    their control characters must not drive it (JSON keeps its meaning, escaped; a CSV on a
+    screen loses them). A pipe or a file gets the text as archived."""
+    if output != "-" or not sys.stdout.isatty():
+        return None
+    return json_text if fmt == "jsonl" else terminal_text
 
 
 def _format_from_suffix(output: str) -> Format:

@@ -1,4 +1,5 @@
-"""The `sites` commands: list the archive's sites with their time zones, choose a site's zone."""
+"""The `sites` commands: list the archive's sites with their zones and aliases, choose a site's
+zone, name another name of a site."""
 
 from __future__ import annotations
 
@@ -42,10 +43,13 @@ def list_sites(db: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([asdict(summary) for summary in summaries])
         return
-    table = Table("site", "time zone", "from", "articles", "comments", "last crawled (UTC)")
+    table = Table(
+        "site", "also at", "time zone", "from", "articles", "comments", "last crawled (UTC)"
+    )
     for summary in summaries:
         table.add_row(
             shown(summary.domain),
+            shown(", ".join(summary.aliases)) or "-",
             summary.timezone,
             "chosen" if summary.timezone_chosen else "pages",
             str(summary.articles),
@@ -84,3 +88,30 @@ def set_site(site: str, zone: str, db: str | None) -> None:
         f"until `archiver reparse --site {key}`",
         err=True,
     )
+
+
+@sites.command("alias")
+@click.argument("site", metavar="OLD")
+@click.argument("alias", metavar="NEW")
+@DB_OPTION
+def alias_site(site: str, alias: str, db: str | None) -> None:
+    """Name NEW another name of the archived site OLD (domains, with a port if any, or URLs):
+    where it moved, or a second name it answers at.
+
+    From now on a redirect between the two is followed (any other redirect off a site stays
+    refused), and what is fetched at NEW joins OLD's site: the same articles, their comments
+    and history, an article's old URL kept in its history. NEW must not hold articles of its
+    own yet.
+
+    Example:
+
+    \b
+        archiver sites alias old-blog.example.jp blog.example.jp && archiver crawl https://old-blog.example.jp/
+    """
+    from archiver import api
+
+    try:
+        key, other = api.alias_site(site, alias, db=db)
+    except (ValueError, LookupError, ArchiveUnavailable) as error:
+        fail(str(error))
+    console.print(f"{shown(other)} is now another name of {shown(key)}")

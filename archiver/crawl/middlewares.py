@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 from archiver.clock import as_utc
-from archiver.parse.urls import same_site
+from archiver.parse.urls import site_domain
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +85,16 @@ class StayOnSiteMiddleware:
     outside the spider's `allowed_domains`.
 
     A redirect may change the scheme (with its default port) and `www.`, never the site key
-    (host and explicit port: `same_site`); anything else is a redirect elsewhere, refused
-    before anything is fetched there, its error naming both URLs. Scrapy's own offsite filter
-    lets a request through when it has dont_filter, and our article requests need it (a thread
-    is fetched again after a conditional GET); redirects inherit it.
+    (host and explicit port: `same_site`), unless the archive names the two keys one site
+    (`archiver sites alias`, handed over as ARCHIVER_SITE_ALIASES); anything else is a redirect
+    elsewhere, refused before anything is fetched there, its error naming both URLs. Scrapy's
+    own offsite filter lets a request through when it has dont_filter, and our article requests
+    need it (a thread is fetched again after a conditional GET); redirects inherit it.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.aliases: dict[str, str] = crawler.settings.getdict("ARCHIVER_SITE_ALIASES")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StayOnSiteMiddleware:
@@ -100,18 +102,30 @@ class StayOnSiteMiddleware:
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         origin = first_url(request)
-        if origin != request.url and not same_site(origin, request.url):
+        site = self._site(request.url)
+        if origin != request.url and (site is None or site != self._site(origin)):
             self.crawler.stats.inc_value("archiver/redirects/off_site")
-            raise IgnoreRequest(f"redirected off the site, to {request.url}; not followed")
+            raise IgnoreRequest(f"redirected off the site, to {request.url}; not followed (if "
+                                "the site moved there: `archiver sites alias OLD NEW`)")  # fmt: skip
         allowed = getattr(self.crawler.spider, "allowed_domains", None)
         if not allowed:
             return
         host = (urlsplit(request.url).hostname or "").lower()
+        if site is not None and site != site_domain(request.url):  # an alias: its site's host
+            host = (urlsplit(f"http://{site}/").hostname or "").lower()
         if any(host == domain or host.endswith("." + domain) for domain in allowed):
             return
         self.crawler.stats.inc_value("archiver/crawl/offsite")
         what = "redirected" if origin != request.url else "links"
         raise IgnoreRequest(f"{what} off the site, to {request.url}; not followed")
+
+    def _site(self, url: str) -> str | None:
+        """The key of the site the URL is of, through its aliases (None: a malformed port)."""
+        try:
+            key = site_domain(url)
+        except ValueError:
+            return None
+        return self.aliases.get(key, key)
 
 
 def first_url(request: Request) -> str:

@@ -50,6 +50,17 @@ class Site(Base):
     timezone_chosen: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
+class SiteAlias(Base):
+    """Another site key a site answers at (it moved there, or serves both): redirects between
+    them are followed, and pages fetched there are the site's (`archiver sites alias`)."""
+
+    __tablename__ = "site_aliases"
+
+    domain: Mapped[str] = mapped_column(String(255), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class CrawlRun(Base):
     """One row per run of a writing command, with what it did."""
 
@@ -182,7 +193,7 @@ class CommentHistory(Base):
 
 
 class ArticleHistory(Base):
-    """One row per observation where an article's title, body or modified date changed."""
+    """One row per observation where an article's title, body, modified date or URL changed."""
 
     __tablename__ = "article_history"
     __table_args__ = (Index("ix_article_history_article", "article_id", "observed_at"),)
@@ -198,6 +209,9 @@ class ArticleHistory(Base):
     body_text: Mapped[str | None] = mapped_column(Text)
     modified_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Revision 0009: the URL it had and has, where it changed (a site moved, a new slug).
+    url_before: Mapped[str | None] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class CrawlState(Base):

@@ -12,13 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from archiver import clock
 from archiver.db.crawlstate import DuePolicy, record_visit
-from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site
+from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site, SiteAlias
 from archiver.items import (
     KIND_COMMENT,
     SOURCE_REST,
@@ -234,7 +235,15 @@ class ArchiveStore:
             )
 
     def _site(self, session: Session, domain: str, timezone: str = "Asia/Tokyo") -> Site:
-        site = session.scalar(select(Site).where(Site.domain == domain))
+        """The site whose alias or key `domain` is, made when it is neither (an alias first:
+        given before, it wins over a row made when something was fetched there)."""
+        site = session.scalar(
+            select(Site)
+            .join(SiteAlias, SiteAlias.site_id == Site.id)
+            .where(SiteAlias.domain == domain)
+        )
+        if site is None:
+            site = session.scalar(select(Site).where(Site.domain == domain))
         if site is None:
             site = Site(domain=domain, timezone=timezone)
             session.add(site)
@@ -245,6 +254,12 @@ class ArchiveStore:
         self, session: Session, site: Site, item: ArticleItem, run_id: int | None
     ) -> tuple[Article, StoreResult]:
         article = session.scalar(select(Article).where(Article.url == item.url))
+        if article is None and site.domain != item.domain:  # fetched at one of its aliases
+            article = session.scalar(
+                select(Article).where(
+                    Article.site_id == site.id, Article.url.in_(_elsewhere(session, site, item.url))
+                )
+            )
         post_id = item.wp_post_id
         if article is None and post_id is not None:
             article = session.scalar(
@@ -270,10 +285,11 @@ class ArchiveStore:
                 article.comment_markup, article.comment_count, article.comment_count_shown
             )
             result = StoreResult(article_id=article.id, before=before)
-            if (article.title, article.body_text, article.modified_at) != (
+            if (article.title, article.body_text, article.modified_at, article.url) != (
                 item.title,
                 item.body_text,
                 item.modified_at,
+                item.url,
             ):
                 session.add(
                     ArticleHistory(
@@ -531,10 +547,26 @@ def comment_change(
     }
 
 
+def _elsewhere(session: Session, site: Site, url: str) -> list[str]:
+    """`url` at every other name of its site (its key and aliases, http and https): where the
+    site kept the article before it moved."""
+    names = [
+        site.domain,
+        *session.scalars(select(SiteAlias.domain).where(SiteAlias.site_id == site.id)),
+    ]
+    parts = urlsplit(url)
+    return [
+        urlunsplit((scheme, host, parts.path, parts.query, ""))
+        for name in names
+        for host in (name, f"www.{name}")
+        for scheme in ("http", "https")
+    ]
+
+
 def article_change(
     article_id: int, before: Any, after: Any, run_id: int | None, observed: datetime, source: str
 ) -> dict[str, Any]:
-    """An article_history row: `before`/`after` have title, body_text and modified_at."""
+    """An article_history row: `before`/`after` have title, body_text, modified_at and url."""
     return {
         "article_id": article_id,
         "crawl_run_id": run_id,
@@ -546,6 +578,8 @@ def article_change(
         "body_text": after.body_text,
         "modified_at_before": before.modified_at,
         "modified_at": after.modified_at,
+        "url_before": before.url,
+        "url": after.url,
     }
 
 

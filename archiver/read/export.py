@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from sqlalchemy import Column, Date, Engine, Integer, Select, select
 from sqlalchemy.types import JSON, TypeEngine
@@ -94,8 +94,11 @@ def export(
     filters: Filters = Filters(),
     bom: bool = False,
     batch: int = BATCH,
+    shown: Callable[[str], str] | None = None,
 ) -> int:
-    """Write one dataset to `output` ('-' is stdout for csv and jsonl); return the row count."""
+    """Write one dataset to `output` ('-' is stdout for csv and jsonl); return the row count.
+
+    `shown` rewrites what goes to stdout (the CLI makes it safe for a terminal there)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if dataset not in DATASETS:
@@ -116,15 +119,36 @@ def export(
         if str(output) == "-":
             out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
             try:
-                return writer(out, names, columns, batches)
+                return writer(_Rewritten(out, shown) if shown else out, names, columns, batches)
             finally:
                 out.detach()  # leave sys.stdout usable
         with _replacing(Path(output), encoding=encoding) as stream:
             return writer(stream, names, columns, batches)
 
 
+class _TextOut(Protocol):
+    """What the text writers write to: a file, stdout, or stdout rewritten."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class _Rewritten:
+    """A text stream whose writes pass through `rewrite` first."""
+
+    def __init__(self, out: _TextOut, rewrite: Callable[[str], str]) -> None:
+        self.out, self.rewrite = out, rewrite
+
+    def write(self, text: str) -> int:
+        return self.out.write(self.rewrite(text))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 def _write_csv(
-    out: IO[str], names: list[str], columns: Sequence[Any], batches: Iterator[list]
+    out: _TextOut, names: list[str], columns: Sequence[Any], batches: Iterator[list]
 ) -> int:
     # RFC 4180 (CRLF, quotes doubled): what spreadsheets expect. NULL is an empty field.
     writer = csv.writer(out, lineterminator="\r\n")
@@ -169,7 +193,7 @@ def _text_value(type_: TypeEngine) -> Callable[[Any], Any]:
 
 
 def _write_jsonl(
-    out: IO[str], names: list[str], columns: Sequence[Any], batches: Iterator[list]
+    out: _TextOut, names: list[str], columns: Sequence[Any], batches: Iterator[list]
 ) -> int:
     convert = _row_converter([_text_value(column.type) for column in columns])
     dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -27,7 +27,6 @@ from archiver.parse.extraction.helpers import (
     cues_data,
     inner_html,
 )
-from archiver.parse.extraction.wpcore import vote_queries
 from archiver.parse.profiles import SiteProfile
 from archiver.parse.text import html_to_text
 
@@ -114,9 +113,10 @@ def comment_item(
     cues: Cues,
     profile: SiteProfile,
     page_url: str,
+    votes: int | None = None,
 ) -> CommentItem:
     """The comment `element` (site id `number`) as an item; `own` are its elements in document
-    order without its replies' subtrees."""
+    order without its replies' subtrees, `votes` what its counter shows (found by the caller)."""
     classes = element.get("class", "").split()
     kind = next((KINDS_BY_CLASS[c] for c in classes if c in KINDS_BY_CLASS), KIND_COMMENT)
     by_class: dict[str, HtmlElement] = {}
@@ -144,7 +144,7 @@ def comment_item(
         posted_attr=attr,
         body_text=html_to_text(body) if body is not None else "",
         body_html=inner_html(body) if body is not None else "",
-        votes=_votes(element, own, profile) if kind == KIND_COMMENT else None,
+        votes=votes if kind == KIND_COMMENT else None,
         kind=kind,
         page_url=page_url,
     )
@@ -365,14 +365,3 @@ def _strip(body: HtmlElement, cues: Cues, meta: list[HtmlElement]) -> HtmlElemen
         elif COMMENT_ID.match(element.get("id", "")):
             element.drop_tree()  # a nested reply, in a theme that prints replies inside the body
     return body
-
-
-def _votes(item: HtmlElement, own: list[HtmlElement], profile: SiteProfile) -> int | None:
-    owned = set(own)
-    for vote in vote_queries(profile.vote_selectors):
-        for element in vote.xpath(item):
-            if element in owned:
-                count = vote.count(element)
-                if count is not None:
-                    return count
-    return None

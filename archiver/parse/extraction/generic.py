@@ -21,6 +21,7 @@ from parsel import Selector
 from archiver.items import CommentItem
 from archiver.parse.extraction.cuefields import Cues, comment_item, generic_cues
 from archiver.parse.extraction.helpers import COMMENT_ID, contains, depth_class
+from archiver.parse.extraction.wpcore import vote_queries
 from archiver.parse.profiles import SiteProfile
 
 _IDS = (
@@ -56,30 +57,51 @@ class GenericCommentParser:
         cues = generic_cues().with_profile(profile) if profile.comment_classes else generic_cues()
         _nest(found, cues)
         items = {f.element for f in found}
-        comments = []
+        readings: list[tuple[str | None, HtmlElement, int, list[HtmlElement]]] = []
         for comment, depth in _in_display_order(found):
             own = list(_own_elements(comment.element, items))
             inline = [e for e in own if cues.inline_replies.intersection(e.classes)]
             if inline:
                 inside = {e for reply in inline for e in reply.iter()}
                 own = [e for e in own if e not in inside]
-            comments.append(
-                comment_item(comment.number, comment.element, depth, own, cues, profile, page_url)
-            )
+            readings.append((comment.number, comment.element, depth, own))
             for reply in inline:  # the owner's answer: no id, one level down
                 reply_own = [e for e in reply.iter() if isinstance(e.tag, str)]
-                comments.append(
-                    comment_item(None, reply, depth + 1, reply_own, cues, profile, page_url)
-                )
-        return comments
+                readings.append((None, reply, depth + 1, reply_own))
+        votes = _votes(sel.root, [own for *_, own in readings], profile)
+        return [
+            comment_item(number, element, depth, own, cues, profile, page_url, votes.get(index))
+            for index, (number, element, depth, own) in enumerate(readings)
+        ]
+
+
+def _votes(
+    root: HtmlElement, owns: list[list[HtmlElement]], profile: SiteProfile
+) -> dict[int, int]:
+    """Each reading's vote count (by its index): every counter of the page found in one pass
+    and given to the comment whose own element it is, the profile's first query first (per
+    comment, a query over its subtree took its replies' too: quadratic in a deep chain)."""
+    owner = {element: index for index, own in enumerate(owns) for element in own}
+    votes: dict[int, int] = {}
+    for vote in vote_queries(profile.vote_selectors):
+        for element in vote.xpath(root):
+            index = owner.get(element)
+            if index is not None and index not in votes:
+                count = vote.count(element)
+                if count is not None:
+                    votes[index] = count
+    return votes
 
 
 def find_comments(root: HtmlElement) -> list[_Found]:
     """Each comment once, by its number, as its outermost element, in document order."""
     by_number: dict[str, _Found] = {}
+    # A form's fields (a reply form's hidden `comment-123`) are no comments. One set, not each
+    # candidate's ancestors: those are as many as the thread is deep.
+    in_forms = {e for form in root.iter("form") for e in form.iterdescendants()}
     for element in _CANDIDATES(root):
         match = COMMENT_ID.match(element.get("id") or element.get("name") or "")
-        if match is None or _in_form(element):
+        if match is None or element in in_forms:
             continue
         number = match.group(1) or match.group(2)
         element = _standing_for(element)
@@ -234,7 +256,3 @@ def _own_elements(element: HtmlElement, items: set[HtmlElement]) -> Iterator[Htm
 
 def _is_reply_container(element: HtmlElement, cues: Cues) -> bool:
     return bool(cues.reply_classes.intersection(element.get("class", "").split()))
-
-
-def _in_form(element: HtmlElement) -> bool:
-    return any(a.tag == "form" for a in element.iterancestors())
