@@ -239,7 +239,7 @@ class ArticleSpider(scrapy.Spider):
 
     def _extract(self, response: Response) -> PageExtract | None:
         try:
-            return extract_response(response)
+            page = extract_response(response)
         except NotHTML as error:
             self._error("not_html", "%s", error)
             return None
@@ -247,6 +247,12 @@ class ArticleSpider(scrapy.Spider):
             logger.exception("cannot parse %s", response.url)
             self.crawler.stats.inc_value("archiver/errors/parse")
             return None
+        if page.tags_dropped:  # named in the log by extract_response
+            self.crawler.stats.inc_value("archiver/health/pages_cut")
+            self.crawler.stats.inc_value("archiver/health/tags_dropped", page.tags_dropped)
+        if page.nul_chars:
+            self.crawler.stats.inc_value("archiver/health/nul_chars", page.nul_chars)
+        return page
 
     def _error(self, kind: str, message: str, *args: Any) -> None:
         logger.error(message, *args)

@@ -101,7 +101,19 @@ def _print_health(stats: dict[str, Any]) -> None:
                 if (replaced := figures.get("replacement_chars"))
                 else ""
             )
+            + (
+                f", {_plural(controls, 'control character')} kept (not shown)"
+                if (controls := figures.get("control_chars"))
+                else ""
+            )
         )
+    if cut := stats.get("archiver/health/pages_cut"):
+        console.print(f"  markup:     {_plural(cut, 'page')} nested past libxml2's limit: "
+                      f"{stats.get('archiver/health/tags_dropped', 0):,} tags of deep runs "
+                      "dropped, text kept (see the warnings)")  # fmt: skip
+    if nuls := stats.get("archiver/health/nul_chars"):
+        console.print(f"  markup:     {_plural(nuls, 'NUL character')} dropped, as browsers drop "
+                      "them (see the warnings)")  # fmt: skip
     drops = stats.get("archiver/health/drops", 0)
     if drops:
         console.print(

@@ -12,13 +12,11 @@ import re
 
 from rich.markup import escape
 
-# C0 but tab and newline; DEL and C1; the bidirectional embeddings, overrides and isolates.
-_C0 = "\x00-\x08\x0b-\x1f"
-_DEL_C1 = "\x7f-\x9f"
-_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[{_C0}{_DEL_C1}]")
-_BIDI = re.compile(f"[{_BIDI_CONTROLS}]")
-_RAW_IN_JSON = re.compile(f"[{_DEL_C1}{_BIDI_CONTROLS}]")  # json.dumps escapes C0 itself
+from archiver.parse.text import BIDI_CONTROLS, C0, DEL_C1
+
+_CONTROL = re.compile(f"[{C0}{DEL_C1}]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_RAW_IN_JSON = re.compile(f"[{DEL_C1}{BIDI_CONTROLS}]")  # json.dumps escapes C0 itself
 
 
 def _escaped(match: re.Match) -> str:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archiver.items import KIND_COMMENT, ArticleItem, PageBefore
+from archiver.parse.text import CONTROL_CHARS
 
 # A figure below this share of the site's previous run's is a drop; a page below this share of
 # the comments it shows is short.
@@ -47,6 +48,9 @@ class SiteHealth:
     empty_bodies: int = 0  # comments whose text is empty
     unparsed_dates: int = 0  # comments whose date text did not parse
     replacement_chars: int = 0  # U+FFFD in the stored text: bytes the page's encoding had not
+    # Control characters in the stored text (C0 but tab and newline, DEL, C1, bidi embeddings,
+    # overrides and isolates): kept as the page had them, never printed raw (cli/terminal).
+    control_chars: int = 0
     # Per page, what it lacks: {"url", "read", "shown", "empty_bodies", "unparsed_dates",
     # "without_author", "replacement_chars"} for the first PROBLEM_PAGES pages with any.
     problem_pages: list[dict[str, Any]] = field(default_factory=list)
@@ -93,6 +97,7 @@ class RunHealth:
         site.unparsed_dates += unparsed
         replaced = _replacements(item)
         site.replacement_chars += replaced
+        site.control_chars += sum(len(CONTROL_CHARS.findall(text)) for text in _texts(item))
         shortfall = _shortfall(item, before, accept_shortfall)
         if shortfall is not None:
             site.pages_short += 1
@@ -231,10 +236,13 @@ def _dropped(before: PageBefore, short: bool, markup: str | None, shown: int | N
     return short or (markup is None and bool(shown or before.comment_count))
 
 
-def _replacements(item: ArticleItem) -> int:
+def _texts(item: ArticleItem) -> list[str]:
     texts = [item.title or "", item.body_text or ""]
-    texts += [text for c in item.comments for text in (c.author or "", c.body_text or "")]
-    return sum(text.count("\ufffd") for text in texts)
+    return texts + [text for c in item.comments for text in (c.author or "", c.body_text or "")]
+
+
+def _replacements(item: ArticleItem) -> int:
+    return sum(text.count("\ufffd") for text in _texts(item))
 
 
 def _share(part: int, whole: int) -> float | None:

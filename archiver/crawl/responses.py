@@ -3,12 +3,17 @@ with its site's profile."""
 
 from __future__ import annotations
 
+import logging
+
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archiver.parse.encoding import browser_text, declares_charset
 from archiver.parse.extraction import PageExtract, extract_page
+from archiver.parse.extraction.document import RUN_KEPT
 from archiver.parse.profiles import load_profile
 from archiver.parse.urls import site_domain
+
+logger = logging.getLogger(__name__)
 
 
 class NotHTML(ValueError):
@@ -24,4 +29,12 @@ def extract_response(response: Response) -> PageExtract:
         raise NotHTML(f"{response.url} is not an HTML page ({content_type})")
     declared = declares_charset(response.body, response.headers.get("Content-Type") or b"")
     text = browser_text(response.body, response.encoding, declared) or response.text
-    return extract_page(text, response.url, load_profile(site_domain(response.url)))
+    page = extract_page(text, response.url, load_profile(site_domain(response.url)))
+    if page.tags_dropped:
+        logger.warning("%s nests markup past libxml2's 2,048 levels: %d tags of runs over %d "
+                       "dropped, the text and every comment kept", response.url,
+                       page.tags_dropped, RUN_KEPT)  # fmt: skip
+    if page.nul_chars:
+        logger.warning("%s holds %d NUL characters: dropped, as browsers drop them",
+                       response.url, page.nul_chars)  # fmt: skip
+    return page

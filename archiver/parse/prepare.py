@@ -188,16 +188,22 @@ def prepare_page(html: str, url: str, fetched_at: datetime) -> ArticleItem | Non
 def prepare_pages(pages: Sequence[tuple[str, str]], fetched_at: datetime) -> ArticleItem | None:
     """An article from its page and its comment pages ((html, url), the article page first),
     assembled into one thread as a crawl assembles it (`ThreadFetch`), ready to store."""
-    html, url = pages[0]
-    profile = load_profile(site_domain(url))
-    page = extract_page(html, url, profile)
+    profile = load_profile(site_domain(pages[0][1]))
+    extracts = [(extract_page(html, url, profile), url) for html, url in pages]
+    return prepare_extracts(extracts, fetched_at)
+
+
+def prepare_extracts(
+    extracts: Sequence[tuple[PageExtract, str]], fetched_at: datetime
+) -> ArticleItem | None:
+    """`prepare_pages` from pages already extracted ((extract, url), the article page first)."""
+    page, url = extracts[0]
     if page.article is None:
         return None
     item = article_item(page, url, fetched_at)
     thread = ThreadFetch(item)
     thread.add(page)
-    for html, url in pages[1:]:
-        extract = extract_page(html, url, profile)
+    for extract, _ in extracts[1:]:
         if extract.comment_markup is None:
             item.comments_complete = False  # as the spider: a comment page it cannot read
         else:

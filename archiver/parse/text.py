@@ -7,6 +7,14 @@ import re
 from lxml.html import HtmlElement
 from parsel import Selector
 
+# Characters that steer a terminal instead of showing: C0 but tab and newline; DEL and C1; the
+# bidirectional embeddings, overrides and isolates, which reorder what is shown. Stored as the
+# page had them; counted in health, never printed raw (cli/terminal).
+C0 = "\x00-\x08\x0b-\x1f"
+DEL_C1 = "\x7f-\x9f"
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+CONTROL_CHARS = re.compile(f"[{C0}{DEL_C1}{BIDI_CONTROLS}]")
+
 BLOCK_TAGS = frozenset(
     [
         "p",

@@ -70,6 +70,8 @@ class PageExtract:
     comments: list[CommentItem] = field(default_factory=list)
     page_number: int = 1
     comment_pages: dict[int, str] = field(default_factory=dict)  # page number → absolute URL
+    tags_dropped: int = 0  # of runs nested past libxml2's limit (document.page_selector)
+    nul_chars: int = 0  # NULs in the page's text: dropped, as browsers drop them
 
     @property
     def is_article(self) -> bool:
@@ -77,11 +79,13 @@ class PageExtract:
 
 
 def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
-    sel = page_selector(html)  # parsel's tree; typed html, as JSON-looking text is no JSON here
+    # parsel's tree; typed html, as JSON-looking text is no JSON here
+    sel, dropped = page_selector(html)
+    nuls = html.count("\x00")
     fields, refused = ARTICLE_PARSER.examine(sel, url)
     if fields is None:
-        return PageExtract(article=None, refusal=refused)
-    extract = PageExtract(article=fields)
+        return PageExtract(article=None, refusal=refused, tags_dropped=dropped, nul_chars=nuls)
+    extract = PageExtract(article=fields, tags_dropped=dropped, nul_chars=nuls)
     name, comments = read_comments(sel, profile, url)
     if name is not None:
         extract.comment_markup, extract.comments = name, comments

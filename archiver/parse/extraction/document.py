@@ -5,8 +5,8 @@ after (a comment of 10,000 nested `<b>` took every later comment with it; a repl
 10,000 deep in `<ol class="children">` kept 1,023 replies). Its parser itself has no such limit:
 where the tree builder reports it, the page is parsed again into lxml's TreeBuilder, which
 builds the same elements through lxml's API, as deep as the markup goes. Runs of consecutive
-opening tags, and of closing tags, are cut to RUN_KEPT first: markup that nests and says
-nothing goes, the text and every comment stay.
+opening tags of one name, and of closing tags, are cut to RUN_KEPT first: markup that nests
+and says nothing goes (bounding the depth of such trees), the text and every comment stay.
 """
 
 from __future__ import annotations
@@ -18,18 +18,31 @@ from lxml.html import HTMLParser
 from parsel import Selector
 
 RUN_KEPT = 100
-_OPENING_RUN = re.compile(rf"(?:<[a-zA-Z][\w:-]*(?:\s[^<>]*)?>\s*){{{RUN_KEPT + 1},}}")
-_CLOSING_RUN = re.compile(rf"(?:</[a-zA-Z][\w:-]*\s*>\s*){{{RUN_KEPT + 1},}}")
+# A run of one tag opened, or closed, over and over (`<b><b><b>…`): structure it never is. Only
+# the same tag: a comment's own closing tags follow the run and must stay.
+_OPENING_RUN = re.compile(
+    rf"(<([a-zA-Z][\w:-]*)(?:\s[^<>]*)?>\s*)(?:<\2(?:\s[^<>]*)?>\s*){{{RUN_KEPT},}}"
+)
+_CLOSING_RUN = re.compile(rf"(</([a-zA-Z][\w:-]*)\s*>\s*)(?:</\2\s*>\s*){{{RUN_KEPT},}}")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 
 
-def page_selector(html: str) -> Selector:
-    """The page as parsel parses it (the same tree), runs of tags cut where libxml2 gave up."""
+def page_selector(html: str) -> tuple[Selector, int]:
+    """The page as parsel parses it (the same tree), and how many tags of over-long runs were
+    dropped where libxml2 gave up (0: none; the page's health counts them)."""
     root, limited = _parse(html)
-    if limited:
-        cut = _OPENING_RUN.sub(_first_tags, _CLOSING_RUN.sub(_first_tags, html))
-        root, _ = _parse(cut, deep=True)
-    return Selector(root=root, type="html")
+    if not limited:
+        return Selector(root=root, type="html"), 0
+    dropped = [0]
+
+    def first_tags(run: re.Match) -> str:
+        tags = _TAG.findall(run.group())
+        dropped[0] += len(tags) - RUN_KEPT
+        return "".join(tags[:RUN_KEPT])
+
+    cut = _OPENING_RUN.sub(first_tags, _CLOSING_RUN.sub(first_tags, html))
+    root, _ = _parse(cut, deep=True)
+    return Selector(root=root, type="html"), dropped[0]
 
 
 def _parse(html: str, deep: bool = False) -> tuple[etree._Element, bool]:
@@ -44,7 +57,3 @@ def _parse(html: str, deep: bool = False) -> tuple[etree._Element, bool]:
     if root is None:  # nothing but junk (a lone `</li>`): an empty page, as parsel makes it
         root = etree.fromstring(b"<html/>", parser=parser)
     return root, limited
-
-
-def _first_tags(run: re.Match) -> str:
-    return "".join(_TAG.findall(run.group())[:RUN_KEPT])
