@@ -89,6 +89,9 @@ MUTATIONS = {
     "bidi": Mutation("control_chars", text_after("\u202e\u2066逆\u2069")),
     "entities": Mutation("replacement_chars", text_after("&bogus; &#xD800; &#0; &#99999999; &amp")),
     "deep": Mutation("tags_dropped", text_after("<b>" * 3000 + "深" + "</b>" * 3000), kept="深"),
+    "deep mixed": Mutation(
+        "tags_dropped", text_after("<b><i>" * 5000 + "深" + "</i></b>" * 5000), kept="深"
+    ),
     "megabyte": Mutation(None, text_after("長" * 350_000), kept="長" * 350_000),
     "unclosed inline": Mutation(None, text_after("<b><i><span>閉じない"), kept="閉じない"),
     "invalid utf-8": Mutation("replacement_chars", bytes_after(b"\xff\xfe\xc3")),

@@ -12,19 +12,19 @@ and says nothing goes (bounding the depth of such trees), the text and every com
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml import etree
 from lxml.html import HTMLParser
 from parsel import Selector
 
 RUN_KEPT = 100
-# A run of one tag opened, or closed, over and over (`<b><b><b>…`): structure it never is. Only
-# the same tag: a comment's own closing tags follow the run and must stay.
-_OPENING_RUN = re.compile(
-    rf"(<([a-zA-Z][\w:-]*)(?:\s[^<>]*)?>\s*)(?:<\2(?:\s[^<>]*)?>\s*){{{RUN_KEPT},}}"
-)
-_CLOSING_RUN = re.compile(rf"(</([a-zA-Z][\w:-]*)\s*>\s*)(?:</\2\s*>\s*){{{RUN_KEPT},}}")
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+# A run of tags opened one inside the next with nothing between (`<b><i><b><i>…`): structure it
+# never is. Its openers past RUN_KEPT go, and with each the first closer of its name that
+# follows (the one that closed it), so the comment's own elements still close where they did.
+_OPENING_RUN = rf"(?:<[a-zA-Z][\w:-]*(?:\s[^<>]*)?>\s*){{{RUN_KEPT + 1},}}"
+_CUTTABLE = re.compile(rf"(?P<run>{_OPENING_RUN})|</(?P<closer>[a-zA-Z][\w:-]*)\s*>")
+_OPENER = re.compile(r"<([a-zA-Z][\w:-]*)(?:\s[^<>]*)?>")
 
 
 def page_selector(html: str) -> tuple[Selector, int]:
@@ -33,16 +33,32 @@ def page_selector(html: str) -> tuple[Selector, int]:
     root, limited = _parse(html)
     if not limited:
         return Selector(root=root, type="html"), 0
-    dropped = [0]
-
-    def first_tags(run: re.Match) -> str:
-        tags = _TAG.findall(run.group())
-        dropped[0] += len(tags) - RUN_KEPT
-        return "".join(tags[:RUN_KEPT])
-
-    cut = _OPENING_RUN.sub(first_tags, _CLOSING_RUN.sub(first_tags, html))
+    cut, dropped = _cut_runs(html)
     root, _ = _parse(cut, deep=True)
-    return Selector(root=root, type="html"), dropped[0]
+    return Selector(root=root, type="html"), dropped
+
+
+def _cut_runs(html: str) -> tuple[str, int]:
+    """`html` with every run of openers cut to RUN_KEPT, and the closers of those dropped."""
+    unclosed: Counter[str] = Counter()  # openers dropped, by name, whose closers are still due
+    dropped = 0
+
+    def cut(match: re.Match) -> str:
+        nonlocal dropped
+        if match.group("run") is None:  # a closing tag: dropped when it closes a dropped opener
+            name = match.group("closer").lower()
+            if unclosed[name]:
+                unclosed[name] -= 1
+                dropped += 1
+                return ""
+            return match.group()
+        tags = _OPENER.findall(match.group("run"))
+        openers = [m.group() for m in _OPENER.finditer(match.group("run"))]
+        unclosed.update(name.lower() for name in tags[RUN_KEPT:])
+        dropped += len(openers) - RUN_KEPT
+        return "".join(openers[:RUN_KEPT])
+
+    return _CUTTABLE.sub(cut, html), dropped
 
 
 def _parse(html: str, deep: bool = False) -> tuple[etree._Element, bool]:
