@@ -142,3 +142,77 @@ def test_a_baseline_archive_upgrades_to_head_with_every_row(db_url: str) -> None
     before = _all_rows(db_url)
     assert before == old and len(before["comments"]) == 34
     _check_upgraded(db_url, before)
+
+
+def test_a_failed_sqlite_upgrade_changes_nothing_and_a_retry_succeeds(tmp_path: Path) -> None:
+    """Issue 19, item 1: an upgrade is all or nothing on SQLite too. A table in the way makes
+    it fail; afterwards the archive is exactly as before (still 0001, nothing of the later
+    revisions committed), and once the obstacle is gone the same command upgrades it."""
+    import sqlite3
+
+    from tests.conftest import run_archiver
+
+    db = str(tmp_path / "old.sqlite3")
+    shutil.copy(BASELINE_ARCHIVE, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE captures (x INTEGER)")
+    schema = sorted(query(db, "SELECT type, name FROM sqlite_master"), key=str)
+    failed = run_archiver("db", "upgrade", "--db", db, home=tmp_path)
+    assert failed.returncode != 0 and "captures" in failed.stderr
+    assert sorted(query(db, "SELECT type, name FROM sqlite_master"), key=str) == schema
+    assert query(db, "SELECT version_num FROM alembic_version") == [{"version_num": "0001"}]
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TABLE captures")
+    retried = run_archiver("db", "upgrade", "--db", db, home=tmp_path)
+    assert retried.returncode == 0, retried.stderr
+    assert query(db, "SELECT version_num FROM alembic_version") == [
+        {"version_num": head_revision()}
+    ]
+
+
+def big_baseline(db: str, copies: int = 1200) -> int:
+    """The baseline archive with its 34 comments copied `copies` times more (as top-level
+    comments of the same article), still at revision 0001: an old archive worth upgrading."""
+    import sqlite3
+
+    shutil.copy(BASELINE_ARCHIVE, db)
+    with sqlite3.connect(db) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(comments)")]
+        at = {name: i for i, name in enumerate(columns)}
+        rows = connection.execute("SELECT * FROM comments").fetchall()
+        copied = []
+        for n in range(copies * len(rows)):
+            row = list(rows[n % len(rows)])
+            row[at["id"]], row[at["external_id"]] = 100_000 + n, f"copy-{n}"
+            row[at["parent_id"]], row[at["depth"]], row[at["position"]] = None, 1, 100 + n
+            copied.append(row)
+        marks = ",".join("?" * len(columns))
+        connection.executemany(f"INSERT INTO comments VALUES ({marks})", copied)
+        return connection.execute("SELECT count(*) FROM comments").fetchone()[0]
+
+
+@pytest.mark.parametrize("after", [0.9, 1.1, 1.3])
+def test_an_upgrade_killed_midway_leaves_the_old_archive_or_the_new(
+    tmp_path: Path, after: float
+) -> None:
+    """kill -9 at some point of upgrading a 40,000-comment archive: the archive is at 0001 or
+    at head, never between, and the next upgrade brings it to head with every row."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db = str(tmp_path / "old.sqlite3")
+    comments = big_baseline(db)
+    command_line = [str(Path(sys.executable).with_name("archiver")), "db", "upgrade", "--db", db]
+    with subprocess.Popen(command_line, stderr=subprocess.DEVNULL) as upgrading:
+        time.sleep(after)
+        upgrading.send_signal(signal.SIGKILL)
+    version = query(db, "SELECT version_num FROM alembic_version")[0]["version_num"]
+    assert version in ("0001", head_revision())
+    assert subprocess.run(command_line, capture_output=True).returncode == 0
+    assert query(db, "SELECT version_num FROM alembic_version") == [
+        {"version_num": head_revision()}
+    ]
+    assert query(db, "SELECT count(*) AS n FROM comments") == [{"n": comments}]
+    assert query(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]

@@ -108,14 +108,41 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision: only writing commands call this."""
+    """Bring the schema to the newest revision: only writing commands call this.
+
+    All or nothing, on SQLite too: every revision runs in one transaction, so an upgrade that
+    fails (a table in the way, a full disk, a kill) leaves the archive as it was, and running
+    it again succeeds once the cause is gone."""
     if current_revision(engine) == head_revision():
         return
-    with _schema_lock(engine), engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        logger.info("upgrading the archive schema to %s", head_revision())
-        command.upgrade(config, "head")
+    sqlite = engine.url.get_backend_name() == "sqlite"
+    upgrading = _transactional_sqlite(engine.url) if sqlite else engine
+    try:
+        with _schema_lock(engine), upgrading.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            logger.info("upgrading the archive schema to %s", head_revision())
+            command.upgrade(config, "head")
+    finally:
+        if upgrading is not engine:
+            upgrading.dispose()
+
+
+def _transactional_sqlite(url: URL) -> Engine:
+    """An engine whose transactions hold DDL too. Python's sqlite3 commits before each DDL
+    statement on its own; here it leaves transactions alone and SQLAlchemy's begin issues
+    BEGIN IMMEDIATE (the SQLAlchemy documentation's recipe for SQLite transactional DDL)."""
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _driver_leaves_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def require_current(engine: Engine) -> None:

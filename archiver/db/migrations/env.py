@@ -33,6 +33,9 @@ def _migrate(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER needs table copies
         compare_type=True,
         include_name=is_modelled,
+        # One transaction for the whole upgrade on SQLite as on PostgreSQL (engine.upgrade
+        # hands in a connection whose driver does not commit before DDL).
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
