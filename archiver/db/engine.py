@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -33,13 +35,25 @@ class SchemaOutOfDate(ArchiveUnavailable):
     """A reading command found an archive older than this version of archiver."""
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, read_only: bool = False) -> Engine:
+    """An engine on the archive; `read_only` (reading commands) never writes to the file, not
+    even its journal mode (SQLite's `mode=ro`; PostgreSQL sessions that refuse writes)."""
     if url.get_backend_name() == "sqlite":
+        timeout = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if read_only and url.database and url.database != ":memory:":
+            path = quote(str(Path(url.database).resolve()))
+            readable = url.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
+            engine = create_engine(readable, connect_args=timeout)
+            event.listen(engine, "connect", _sqlite_reading_pragmas)
+            return engine
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args=timeout)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if read_only and url.get_backend_name() == "postgresql":
+        options = {"options": "-c default_transaction_read_only=on"}
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -63,20 +77,66 @@ def read_archive(url: URL) -> Engine:
         raise ArchiveUnavailable(
             f"no archive at {describe_db(url)}: give --db, or fill it with `archiver scrape`"
         )
-    return _opened(url, require_current)
+    return _opened(url, require_current, read_only=True)
 
 
-def _opened(url: URL, prepare: Callable[[Engine], None]) -> Engine:
-    """`make_engine` then `prepare` (upgrade, or check), any failure as one ArchiveUnavailable."""
+def _opened(url: URL, prepare: Callable[[Engine], None], read_only: bool = False) -> Engine:
+    """`make_engine` then `prepare` (upgrade, or check), any failure as one ArchiveUnavailable.
+    A SQLite file that is not an archive is refused first, before anything touches it."""
     from archiver.config import describe_db
 
     try:
-        engine = make_engine(url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            _recognise_sqlite(Path(url.database), describe_db(url))
+        engine = make_engine(url, read_only=read_only)
         prepare(engine)
     except (OSError, SQLAlchemyError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
     return engine
+
+
+class NotAnArchive(ArchiveUnavailable):
+    """A database that holds another application's data: nothing of ours goes into it."""
+
+
+def _recognise_sqlite(path: Path, described: str) -> None:
+    """Refuse a SQLite file that holds tables and is no archive of ours (another program's
+    file), reading it read-only: an empty or new file is a new archive for a writer."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        try:
+            tables = [row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+            version = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                version = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        reason = f"{described} is not an archive ({error}); nothing was written to it"
+        raise NotAnArchive(f"{reason}: give --db another path") from error
+    if not tables or version in _revisions():
+        return
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    what = f"alembic version {version!r} is none of archiver's" if version else f"tables {shown}"
+    raise NotAnArchive(f"{described} is another program's database ({what}); nothing was "
+                       "written to it: give --db another path")  # fmt: skip
+
+
+def _revisions() -> set[str]:
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
+def _sqlite_reading_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -72,7 +72,7 @@ def thread_lines(db_url: URL, article_id: int, limit: int | None = None) -> list
 
 
 def _read(db_url: URL, statement: Select) -> list[Row]:
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, read_only=True)
     try:
         with engine.connect() as connection:
             return list(connection.execute(statement))
