@@ -87,3 +87,21 @@ def test_reading_commands_leave_an_archive_as_it_was(tmp_path: Path) -> None:
     assert digest(db) == before
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_another_programs_postgresql_database_is_refused_and_untouched(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE articles (id serial PRIMARY KEY, headline text)"))
+    try:
+        for command in (["db", "upgrade"], ["stats"], ["scrape", NOWHERE + "2024/03/spring/"]):
+            result = run_archiver(*command, "--db", pg_url, home=tmp_path)
+            assert result.returncode != 0
+            assert "another program's database" in result.stderr, result.stderr
+        assert inspect(engine).get_table_names() == ["articles"]
+    finally:
+        engine.dispose()

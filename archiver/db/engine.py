@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -127,6 +127,21 @@ def _recognise_sqlite(path: Path, described: str) -> None:
                        "written to it: give --db another path")  # fmt: skip
 
 
+def _refuse_foreign(engine: Engine, version: str | None) -> None:
+    """Refuse a database holding tables but no archiver version (PostgreSQL's, SQLite's being
+    refused before it is opened at all): nothing of ours is created beside another's data."""
+    from archiver.config import describe_db
+
+    if version is not None and version not in _revisions():
+        what = f"alembic version {version!r} is none of archiver's"
+    elif version is None and (tables := sorted(inspect(engine).get_table_names())):
+        what = "tables " + ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    else:
+        return
+    raise NotAnArchive(f"{describe_db(engine.url)} is another program's database ({what}); "
+                       "nothing was written to it: give --db another path")  # fmt: skip
+
+
 def _revisions() -> set[str]:
     return {
         script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
@@ -173,8 +188,10 @@ def upgrade(engine: Engine) -> None:
     All or nothing, on SQLite too: every revision runs in one transaction, so an upgrade that
     fails (a table in the way, a full disk, a kill) leaves the archive as it was, and running
     it again succeeds once the cause is gone."""
-    if current_revision(engine) == head_revision():
+    found = current_revision(engine)
+    if found == head_revision():
         return
+    _refuse_foreign(engine, found)
     sqlite = engine.url.get_backend_name() == "sqlite"
     upgrading = _transactional_sqlite(engine.url) if sqlite else engine
     try:
@@ -209,6 +226,7 @@ def require_current(engine: Engine) -> None:
     """For reading commands: refuse an archive whose schema is not this version's."""
     found = current_revision(engine)
     if found != head_revision():
+        _refuse_foreign(engine, found)
         raise SchemaOutOfDate(
             f"the archive schema is at {found or 'nothing'}, this archiver needs {head_revision()}: "
             "run `archiver db upgrade` (or any writing command) first"
