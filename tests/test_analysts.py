@@ -477,3 +477,32 @@ def test_every_sql_example_in_the_docs_runs(sqlite_archive: str) -> None:
             connection.execute(block.replace(":article_id", "1").replace(":run_id", "2")).fetchall()
     finally:
         connection.close()
+
+
+def test_serve_killed_with_9_takes_datasette_with_it(sqlite_archive: str) -> None:
+    """Issue 19, item 6: however `archiver serve` dies, its Datasette does not stay behind
+    holding the port and the archive."""
+    import signal
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "serve", "--db", sqlite_archive, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/archive"
+    try:
+        _get_json(f"{base}/top_voted.json?_shape=array", time.monotonic() + 60)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}.json", timeout=2)
+        except urllib.error.HTTPError:
+            pass  # an answer: still serving
+        except OSError:
+            break
+        assert time.monotonic() < deadline, "Datasette still serves after its parent died"
+        time.sleep(0.2)

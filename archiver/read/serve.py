@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -115,15 +117,24 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
             "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000",
         ]  # fmt: skip
-        server = subprocess.Popen(command)
-
         # Stopped with SIGTERM or SIGHUP (a supervisor, `kill`): Datasette stops with us, never
-        # left serving on its own.
+        # left serving on its own. The handlers are in place before it starts (a signal in
+        # between would leave it behind), and a kill -9 of ours reaches it as SIGTERM.
+        started: list[subprocess.Popen] = []
+        stopping: list[int] = []
+
         def stop(signum: int, _frame: object) -> None:
-            server.send_signal(signum)
+            stopping.append(signum)
+            for server in started:
+                server.send_signal(signum)
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
+            parent = os.getpid()
+            server = subprocess.Popen(command, preexec_fn=lambda: _dies_with(parent))
+            started.append(server)
+            if stopping:  # asked to stop while it was starting
+                server.send_signal(stopping[0])
             return server.wait()
         except KeyboardInterrupt:  # Ctrl-C reached Datasette too: it stops by itself
             server.wait()
@@ -131,6 +142,15 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+def _dies_with(parent: int) -> None:
+    """In the child, before Datasette runs: the kernel sends it SIGTERM when we die, however
+    we die (Linux PR_SET_PDEATHSIG); a parent already gone means exit at once."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class ServeUnavailable(RuntimeError):
