@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -218,14 +219,30 @@ def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> Repars
         directory.mkdir(parents=True, exist_ok=True)
         kept = []
         for path in paths:
-            target = path if path.parent == directory else directory / f"import-{path.name}"
-            if target != path:
-                shutil.copyfile(path, target)
+            target = path if path.parent == directory else directory / _import_name(path)
+            if target != path and not target.exists():  # the same bytes are kept once
+                partial = target.with_name(target.name + ".part")
+                shutil.copyfile(path, partial)
+                partial.replace(target)
             kept.append(target)
         return kept
 
     arguments = {"files": [str(p) for p in paths]}
     return _rebuild(db, kept_in, command="import-warc", arguments=arguments, source="import")
+
+
+def _import_name(path: Path) -> str:
+    """The name an imported file is kept under: its content's digest (two files named alike in
+    two folders are two files; the same file imported twice is one), after the start of its
+    own name, so a listing still says what it was."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    name = path.name
+    suffix = next(s for s in WARC_SUFFIXES[::-1] if name.lower().endswith(s))
+    stem = name[: -len(suffix)][:40]
+    return f"import-{stem}-{digest.hexdigest()[:16]}{suffix}"
 
 
 def _rebuild(db: str | None, files: Callable[[Path], list[Path]], **options: Any) -> ReparseReport:

@@ -85,11 +85,23 @@ def _opened(url: URL, prepare: Callable[[Engine], None], read_only: bool = False
     A SQLite file that is not an archive is refused first, before anything touches it."""
     from archiver.config import describe_db
 
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ArchiveUnavailable(f"{describe_db(url)}: archiver keeps its archive in SQLite (a "
+                                 f"file path) or PostgreSQL (postgresql://…), not {backend}")  # fmt: skip
+    if backend == "sqlite" and (not url.database or url.database == ":memory:"):
+        raise ArchiveUnavailable("sqlite:// is a database in memory, gone when the command "
+                                 "ends: give --db a file path")  # fmt: skip
     try:
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            _recognise_sqlite(Path(url.database), describe_db(url))
+        if backend == "sqlite":
+            _recognise_sqlite(Path(str(url.database)), describe_db(url))
+            if not read_only:
+                _writable_sqlite(Path(str(url.database)), describe_db(url))
         engine = make_engine(url, read_only=read_only)
         prepare(engine)
+    except ImportError as error:  # the backend's driver is not installed
+        raise ArchiveUnavailable(f"{describe_db(url)} needs its driver ({error.name}): pip "
+                                 "install 'comment-thread-archiver[postgres]'") from error  # fmt: skip
     except (OSError, SQLAlchemyError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise ArchiveUnavailable(f"cannot open the archive {describe_db(url)}: {reason}") from error
@@ -140,6 +152,32 @@ def _refuse_foreign(engine: Engine, version: str | None) -> None:
         return
     raise NotAnArchive(f"{describe_db(engine.url)} is another program's database ({what}); "
                        "nothing was written to it: give --db another path")  # fmt: skip
+
+
+def _writable_sqlite(path: Path, described: str) -> None:
+    """Refuse, before anything is fetched, an archive a writer cannot write (an immutable
+    file, a read-only mount, another owner's file): SQLite would open it read-only without a
+    word and the first insert, deep in a crawl, would fail."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.isolation_level = None
+            connection.execute("BEGIN IMMEDIATE")
+            # A write that changes nothing, undone: SQLite refuses it where the file cannot be
+            # written (it opened it read-only without a word).
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" in tables:
+                connection.execute("UPDATE alembic_version SET version_num = version_num")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error) and "read-only" not in str(error):
+            raise
+        raise ArchiveUnavailable(f"{described} cannot be written ({error}): a writing command "
+                                 "needs write access to it and its folder") from error  # fmt: skip
 
 
 def _revisions() -> set[str]:
