@@ -78,3 +78,33 @@ def test_a_warc_with_a_name_too_long_to_copy_as_it_is_is_imported(tmp_path: Path
     assert result.returncode == 0, result.stderr
     kept = list((tmp_path / "warc-a").iterdir())
     assert len(kept) == 1 and len(kept[0].name.encode()) < 255
+
+
+def damaged_archive(tmp_path: Path) -> Path:
+    """The release archive with three leaf pages of its comments table overwritten."""
+    import sqlite3
+
+    db = tmp_path / "damaged.sqlite3"
+    shutil.copy(RELEASE, db)
+    assert run_archiver("db", "upgrade", "--db", str(db), home=tmp_path).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+        try:
+            leaves = [row[0] for row in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'comments' AND pagetype = 'leaf'")]  # fmt: skip
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite has no dbstat table to find the pages to damage")
+    with db.open("r+b") as stream:
+        for number in leaves[1:4]:
+            stream.seek((number - 1) * size)
+            stream.write(b"\x0d\x00\x00\xff\xff" + b"\xde\xad\xbe\xef" * 100)
+    return db
+
+
+@pytest.mark.parametrize("command", [["thread", "1"], ["search", "東欧"], ["stats"],
+                                     ["export", "comments", "-o", "-"]])  # fmt: skip
+def test_a_damaged_archive_is_one_line_naming_it(tmp_path: Path, command: list[str]) -> None:
+    db = damaged_archive(tmp_path)
+    line = one_error(run_archiver(*command, "--db", str(db), home=tmp_path))
+    assert f"{db} is damaged" in line and "db check" in line

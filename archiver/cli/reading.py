@@ -12,6 +12,7 @@ from typing import Literal
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 
 from archiver.cli.options import (
     DB_OPTION,
@@ -31,15 +32,18 @@ from archiver.read.export import DATASETS, FORMATS, Dataset, Format
 def reading_archive(db: str | None) -> Iterator[Engine]:
     """The archive for a reading command, disposed of afterwards: it must exist and be
     current; nothing is written."""
-    from archiver.config import resolve_db_url
-    from archiver.db.engine import read_archive
+    from archiver.config import describe_db, resolve_db_url
+    from archiver.db.engine import damaged, read_archive
 
+    url = resolve_db_url(db)
     try:
-        engine = read_archive(resolve_db_url(db))
+        engine = read_archive(url)
     except ArchiveUnavailable as error:
         fail(str(error))
     try:
         yield engine
+    except DatabaseError as error:  # pages damaged after it opened: one line, not a traceback
+        fail(damaged(describe_db(url), error))
     finally:
         engine.dispose()
 

@@ -129,6 +129,8 @@ def _recognise_sqlite(path: Path, described: str) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):
+            raise ArchiveUnavailable(damaged(described, error)) from error
         reason = f"{described} is not an archive ({error}); nothing was written to it"
         raise NotAnArchive(f"{reason}: give --db another path") from error
     if not tables or version in _revisions():
@@ -152,6 +154,13 @@ def _refuse_foreign(engine: Engine, version: str | None) -> None:
         return
     raise NotAnArchive(f"{describe_db(engine.url)} is another program's database ({what}); "
                        "nothing was written to it: give --db another path")  # fmt: skip
+
+
+def damaged(described: str, error: BaseException) -> str:
+    """The one line for an archive whose file is damaged."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return (f"{described} is damaged ({reason}): `archiver db check` says where; restore it "
+            "from a backup, or rebuild it from its WARC files with `archiver reparse`")  # fmt: skip
 
 
 def _writable_sqlite(path: Path, described: str) -> None:
