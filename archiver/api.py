@@ -18,8 +18,9 @@ from sqlalchemy.engine import URL
 from archiver import clock
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url, warc_dir
+from archiver.db.check import Finding, check_archive
 from archiver.db.crawlstate import forget_site
-from archiver.db.engine import open_archive, read_archive
+from archiver.db.engine import SchemaOutOfDate, make_engine, open_archive, read_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.sites import SiteSummary, add_alias, choose_timezone, site_aliases, site_summaries
 from archiver.db.store import ArchiveStore
@@ -286,5 +287,20 @@ def alias_site(site: str, alias: str, *, db: str | None = None) -> tuple[str, st
     engine = open_archive(resolve_db_url(db))
     try:
         return add_alias(engine, site, alias, clock.now())
+    finally:
+        engine.dispose()
+
+
+def check_db(*, db: str | None = None) -> tuple[list[str], list[Finding]]:
+    """`archiver db check`: the checks run on the archive and what they found (none: sound).
+    Changes nothing. Raises ArchiveUnavailable where there is no archive of ours."""
+    url = resolve_db_url(db)
+    try:
+        read_archive(url).dispose()  # ours, and current
+    except SchemaOutOfDate as error:
+        return ["schema"], [Finding("schema", str(error))]
+    engine = make_engine(url)  # FTS5's own check is an INSERT that writes nothing
+    try:
+        return check_archive(engine, warc_dir(url))
     finally:
         engine.dispose()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
+from archiver.cli.database import db
 from archiver.cli.logs import configure_logging
 from archiver.cli.reading import export, search, serve, stats, thread
 from archiver.cli.sites import sites
-from archiver.cli.writing import crawl, db, demo, import_warc, reparse, scrape
+from archiver.cli.writing import crawl, demo, import_warc, reparse, scrape
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

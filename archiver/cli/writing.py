@@ -12,7 +12,6 @@ from archiver.cli.options import (
     DB_OPTION,
     EXIT_LOCKED,
     SET_OPTION,
-    console,
     fail,
     parse_settings,
     since_utc,
@@ -23,7 +22,6 @@ from archiver.cli.summaries import (
     print_reparse_summary,
     print_summary,
 )
-from archiver.cli.terminal import shown
 from archiver.db.engine import ArchiveUnavailable
 
 
@@ -209,29 +207,3 @@ def demo() -> None:
     if result.articles:
         print_demo_next_steps(result)
     sys.exit(result.exit_code)
-
-
-@click.group()
-def db() -> None:
-    """Manage the archive database itself."""
-
-
-@db.command("upgrade")
-@DB_OPTION
-def db_upgrade(db: str | None) -> None:
-    """Create the archive or upgrade its schema to this version (under a lock).
-
-    Example:
-
-    \b
-        archiver db upgrade --db postgresql://archiver@127.0.0.1/archive
-    """
-    from archiver.config import describe_db, resolve_db_url
-    from archiver.db.engine import head_revision, open_archive
-
-    url = resolve_db_url(db)
-    try:
-        open_archive(url).dispose()
-    except ArchiveUnavailable as error:
-        fail(str(error))
-    console.print(f"schema at revision {head_revision()}: {shown(describe_db(url))}")
