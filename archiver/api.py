@@ -119,7 +119,7 @@ def crawl(
     try:
         aliases = site_aliases(engine)
         keys = [aliases.get(key, key) for key in map(site_domain, sites)]  # one lock a site
-        with crawl_lock(engine, keys):
+        with crawl_lock(engine, keys) as fence:
             ArchiveStore(engine).close_abandoned_runs(command, sites)
             if full:
                 for site in sites:
@@ -140,6 +140,7 @@ def crawl(
             crawl_settings = {
                 "ARCHIVER_LOCK_HELD": True,
                 "ARCHIVER_SITE_ALIASES": aliases,
+                "ARCHIVER_LOCK_FENCE": fence.as_setting() if fence else None,
                 **(settings or {}),
             }
             stats = _run_spider(

@@ -99,6 +99,8 @@ ARCHIVER_RUN_ARGUMENTS = None
 # Site keys the archive names other names of a site (`archiver sites alias`): alias → site key.
 # The CLI and API read them from the archive; redirects between a site's names are followed.
 ARCHIVER_SITE_ALIASES: dict[str, str] = {}
+# The PostgreSQL crawl locks `archiver crawl` holds ({"pid", "keys"}): every write checks them.
+ARCHIVER_LOCK_FENCE: dict | None = None
 # How many stored articles a run's summary (and its crawl_runs row) names.
 ARCHIVER_SUMMARY_ARTICLES = 1000
 # The site spider takes a crawl lock per site unless its caller (`archiver crawl`) holds them.

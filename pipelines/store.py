@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import deque
@@ -12,6 +13,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.exc import DBAPIError
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
@@ -19,6 +21,7 @@ from archiver.config import describe_db, resolve_db_url
 from archiver.crawl.health import RunHealth
 from archiver.crawl.revisit import RevisitPolicy
 from archiver.db.engine import open_archive
+from archiver.db.lock import Fence, LockLost
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
 from archiver.parse.profiles import load_profile
@@ -26,6 +29,8 @@ from archiver.warc.middleware import capture_written
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+RECONNECTS = 2  # writes made again after the database connection was lost, per write
 
 
 class ArchiveStorePipeline:
@@ -49,6 +54,10 @@ class ArchiveStorePipeline:
         # WARC records written since the last item: indexed in `captures` with the next one.
         self.captures: deque[CaptureRecord] = deque()
         self.health = RunHealth()
+        self.crawler = crawler
+        self.fence = Fence.from_setting(settings.getdict("ARCHIVER_LOCK_FENCE") or None)
+        self.lock_lost = False
+        self.closing: asyncio.Task | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.captured, signal=capture_written)
 
@@ -58,7 +67,7 @@ class ArchiveStorePipeline:
 
     def open_spider(self) -> None:
         # A writing command: the schema is upgraded here, under a lock, if it is behind.
-        self.store = ArchiveStore(open_archive(self.db_url))
+        self.store = ArchiveStore(open_archive(self.db_url), fence=self.fence)
         self.run_id = self.store.start_run(self.command, self.arguments)
         self.stats.set_value("archiver/run_id", self.run_id)
         self.stats.set_value("archiver/db", describe_db(self.db_url))
@@ -70,6 +79,22 @@ class ArchiveStorePipeline:
         store = self.store
         if store is None:  # open_spider failed; Scrapy has logged why
             raise DropItem("the archive is not open")
+        if self.lock_lost:
+            raise DropItem("not stored: this crawl's locks were lost")
+        try:
+            return await self._store(store, item)
+        except LockLost as error:
+            # Fencing: another crawl of the site may be running now; this one stops writing,
+            # and ends with its summary.
+            self.lock_lost = True
+            logger.error("%s: %s; the crawl stops", getattr(item, "url", "the crawl"), error)
+            self.stats.inc_value("archiver/errors/lock_lost")
+            # Not awaited: closing waits for the items in progress, this one among them.
+            closing = self.crawler.engine.close_spider_async(reason="lock_lost")  # type: ignore[union-attr]
+            self.closing = asyncio.get_running_loop().create_task(closing)
+            raise DropItem(str(error)) from error
+
+    async def _store(self, store: ArchiveStore, item: Any) -> Any:
         captures = self._taken_captures()
         if captures:
             await self._in_writer(store.keep_captures, captures, self.run_id)
@@ -129,16 +154,28 @@ class ArchiveStorePipeline:
         # before Scrapy installs the asyncio reactor.
         from twisted.internet import reactor
 
-        return await maybe_deferred_to_future(
-            deferToThreadPool(reactor, self.writer, function, *args)
-        )
+        for attempt in range(1, RECONNECTS + 2):
+            try:
+                return await maybe_deferred_to_future(
+                    deferToThreadPool(reactor, self.writer, function, *args)
+                )
+            except DBAPIError as error:
+                # A connection the server ended (a restart, a terminated backend): its
+                # transaction was rolled back whole; the write is made again on a new one.
+                if not error.connection_invalidated or attempt > RECONNECTS:
+                    raise
+                logger.warning("the database connection was lost (%s); writing again on a new "
+                               "one", str(error.orig).strip().splitlines()[0])  # fmt: skip
+                self.stats.inc_value("archiver/db/reconnects")
+        raise AssertionError("unreachable")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer.started:
             self.writer.stop()  # every item is stored by now: Scrapy waited for them
         if self.store is None or self.run_id is None:
             return
-        self.store.keep_captures(self._taken_captures(), self.run_id)
+        if not self.lock_lost:  # else fenced off: the WARC keeps them for a reparse to index
+            self.store.keep_captures(self._taken_captures(), self.run_id)
         self.health.compare(self.store.previous_health(list(self.health.sites), self.run_id))
         for domain, drop in self.health.drops:
             # The sign that a site changed its templates: the run says so in its exit code.

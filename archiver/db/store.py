@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archiver import clock
 from archiver.db.crawlstate import DuePolicy, record_visit
+from archiver.db.lock import Fence
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site, SiteAlias
 from archiver.items import (
     KIND_COMMENT,
@@ -71,9 +72,16 @@ def _another_post(stored: Article, item: ArticleItem) -> bool:
 class ArchiveStore:
     """Writes crawl runs, articles and threads through one engine."""
 
-    def __init__(self, engine: Engine, source: str = "crawl") -> None:
+    def __init__(self, engine: Engine, source: str = "crawl", fence: Fence | None = None) -> None:
         self.engine = engine
         self.source = source
+        # A crawl's PostgreSQL locks: every write of a thread checks them in its own
+        # transaction, so once they are lost nothing more is written (LockLost).
+        self.fence = fence
+
+    def _fenced(self, connection: Connection) -> None:
+        if self.fence is not None:
+            self.fence.check(connection)
 
     def start_run(self, command: str, arguments: dict | list | None) -> int:
         with Session(self.engine) as session, session.begin():
@@ -141,6 +149,7 @@ class ArchiveStore:
         if not records:
             return
         with self.engine.begin() as connection:
+            self._fenced(connection)
             known = _indexed(connection, {(r.warc_file, r.warc_offset) for r in records})
             rows = [
                 {"crawl_run_id": run_id, **asdict(r)}
@@ -162,6 +171,7 @@ class ArchiveStore:
         A site crawl's visit records the status, and looks again only after the longest interval.
         """
         with Session(self.engine) as session, session.begin():
+            self._fenced(session.connection())
             article = session.scalar(select(Article).where(Article.url == canonical_url(url)))
             if visit is not None and policy is not None:
                 site = self._site(session, site_domain(url))
@@ -185,6 +195,7 @@ class ArchiveStore:
         """Store the article and its thread; with a site crawl's visit, its revisit state too,
         in the same transaction (a crawl killed after this finds the article stored and not due)."""
         with Session(self.engine) as session, session.begin():
+            self._fenced(session.connection())
             site = self._site(session, item.domain, item.timezone)
             article, result = self._article(session, site, item, run_id)
             if item.timezone_shown and not site.timezone_chosen and site.timezone != item.timezone:
@@ -214,6 +225,7 @@ class ArchiveStore:
         With a site crawl's visit and policy, the URL's revisit state moves too.
         """
         with Session(self.engine) as session, session.begin():
+            self._fenced(session.connection())
             article = session.scalar(select(Article).where(Article.url == canonical_url(item.url)))
             published = article.published_at if article is not None else None
             if article is not None:
