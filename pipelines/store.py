@@ -13,7 +13,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
@@ -57,6 +57,7 @@ class ArchiveStorePipeline:
         self.crawler = crawler
         self.fence = Fence.from_setting(settings.getdict("ARCHIVER_LOCK_FENCE") or None)
         self.lock_lost = False
+        self.disk_full = False
         self.closing: asyncio.Task | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.captured, signal=capture_written)
@@ -79,20 +80,34 @@ class ArchiveStorePipeline:
         store = self.store
         if store is None:  # open_spider failed; Scrapy has logged why
             raise DropItem("the archive is not open")
-        if self.lock_lost:
-            raise DropItem("not stored: this crawl's locks were lost")
+        if self.lock_lost or self.disk_full:
+            raise DropItem("not stored: the crawl is stopping")
         try:
             return await self._store(store, item)
+        except OperationalError as error:
+            if "disk is full" not in str(error.orig):
+                raise
+            if not self.disk_full:  # said once, however many items were on their way
+                logger.error("the archive's disk is full (%s): the crawl stops; what was stored "
+                             "is whole, and a later run stores the rest", describe_db(self.db_url))  # fmt: skip
+            self.disk_full = True
+            self.stats.set_value("archiver/stopped", "disk_full")
+            self._close("disk_full")
+            raise DropItem("not stored: the disk is full") from error
         except LockLost as error:
             # Fencing: another crawl of the site may be running now; this one stops writing,
             # and ends with its summary.
             self.lock_lost = True
             logger.error("%s: %s; the crawl stops", getattr(item, "url", "the crawl"), error)
             self.stats.inc_value("archiver/errors/lock_lost")
-            # Not awaited: closing waits for the items in progress, this one among them.
-            closing = self.crawler.engine.close_spider_async(reason="lock_lost")  # type: ignore[union-attr]
-            self.closing = asyncio.get_running_loop().create_task(closing)
+            self._close("lock_lost")
             raise DropItem(str(error)) from error
+
+    def _close(self, reason: str) -> None:
+        # Not awaited: closing waits for the items in progress, this one among them.
+        if self.closing is None:
+            closing = self.crawler.engine.close_spider_async(reason=reason)  # type: ignore[union-attr]
+            self.closing = asyncio.get_running_loop().create_task(closing)
 
     async def _store(self, store: ArchiveStore, item: Any) -> Any:
         captures = self._taken_captures()
@@ -174,7 +189,7 @@ class ArchiveStorePipeline:
             self.writer.stop()  # every item is stored by now: Scrapy waited for them
         if self.store is None or self.run_id is None:
             return
-        if not self.lock_lost:  # else fenced off: the WARC keeps them for a reparse to index
+        if not (self.lock_lost or self.disk_full):  # else the WARC keeps them for a reparse
             self.store.keep_captures(self._taken_captures(), self.run_id)
         self.health.compare(self.store.previous_health(list(self.health.sites), self.run_id))
         for domain, drop in self.health.drops:
@@ -200,15 +215,20 @@ class ArchiveStorePipeline:
             "errors": errors,
         }
         self.stats.set_value("archiver/status", status)
-        self.store.finish_run(
-            self.run_id,
-            status=status,
-            finish_reason=reason,
-            counts=counts,
-            stats=_jsonable(stats),
-            health=self.health.as_json(),
-        )
-        self.store.engine.dispose()
+        try:
+            self.store.finish_run(
+                self.run_id,
+                status=status,
+                finish_reason=reason,
+                counts=counts,
+                stats=_jsonable(stats),
+                health=self.health.as_json(),
+            )
+        except SQLAlchemyError as error:  # a full disk, a lost server: the row stays "running"
+            logger.error("cannot record the end of run #%s: %s (the next run marks it "
+                         "interrupted)", self.run_id, str(getattr(error, "orig", error)))  # fmt: skip
+        finally:
+            self.store.engine.dispose()
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:

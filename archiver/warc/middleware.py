@@ -9,6 +9,9 @@ the record's WARC-Date, which the spider uses as the observation time) and where
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import logging
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.python import to_unicode
 from sqlalchemy import Connection, bindparam, select
@@ -25,6 +28,7 @@ from archiver import clock
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine
 from archiver.db.models import Capture
+from archiver.items import CaptureRecord
 from archiver.warc.writer import (
     DEFAULT_MAX_SIZE,
     SPIDER_FIELD,
@@ -32,6 +36,8 @@ from archiver.warc.writer import (
     WarcFiles,
     http_headers,
 )
+
+logger = logging.getLogger(__name__)
 
 capture_written = object()  # signal: capture=CaptureRecord
 ARCHIVED = (
@@ -63,6 +69,8 @@ class WarcMiddleware:
             find_original=self._archived,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.disk_full = False
+        self.closing: asyncio.Task | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
@@ -71,8 +79,37 @@ class WarcMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+        if self.disk_full:
+            raise IgnoreRequest("not archived: the disk is full")
         fetched_at = clock.now()
-        capture = self.files.write(
+        try:
+            capture = self._write(request, response, fetched_at)
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            self._stop_for_full_disk(error)
+            raise IgnoreRequest("not archived: the disk is full") from error
+        request.meta["archiver_fetched_at"] = fetched_at
+        request.meta["archiver_capture"] = capture
+        self.crawler.stats.inc_value("archiver/warc/records")
+        self.crawler.stats.inc_value(f"archiver/warc/{capture.record_type}")
+        self.crawler.stats.inc_value("archiver/warc/bytes", capture.warc_length)
+        self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
+        return response
+
+    def _stop_for_full_disk(self, error: OSError) -> None:
+        """The disk is full: the crawl stops at once (nothing is stored without its raw page,
+        and fetching on would only load the site), saying so once."""
+        self.disk_full = True
+        self.crawler.stats.set_value("archiver/stopped", "disk_full")
+        logger.error("the disk of %s is full (%s): the crawl stops; what was stored has its raw "
+                     "pages, and a later run fetches the rest", self.files.directory,
+                     error.strerror)  # fmt: skip
+        closing = self.crawler.engine.close_spider_async(reason="disk_full")
+        self.closing = asyncio.get_running_loop().create_task(closing)
+
+    def _write(self, request: Request, response: Response, fetched_at: datetime) -> CaptureRecord:
+        return self.files.write(
             url=response.url,
             fetched_at=fetched_at,
             method=request.method,
@@ -84,13 +121,6 @@ class WarcMiddleware:
             body=response.body,
             protocol=_protocol(response),
         )
-        request.meta["archiver_fetched_at"] = fetched_at
-        request.meta["archiver_capture"] = capture
-        self.crawler.stats.inc_value("archiver/warc/records")
-        self.crawler.stats.inc_value(f"archiver/warc/{capture.record_type}")
-        self.crawler.stats.inc_value("archiver/warc/bytes", capture.warc_length)
-        self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
-        return response
 
     def _archived(self, digest: str) -> Original | None:
         """The first response record of this payload in an earlier run, from the archive.
@@ -114,7 +144,10 @@ class WarcMiddleware:
             self.connection = None
 
     def spider_closed(self) -> None:
-        self.files.close()
+        try:
+            self.files.close()
+        except OSError as error:  # the last record could not be flushed: a truncated tail
+            logger.error("cannot close the WARC file in %s: %s", self.files.directory, error)
         self._close_connection()
         self.engine.dispose()
 
