@@ -106,7 +106,7 @@ class ArchiveStorePipeline:
     def _close(self, reason: str) -> None:
         # Not awaited: closing waits for the items in progress, this one among them.
         if self.closing is None:
-            closing = self.crawler.engine.close_spider_async(reason=reason)  # type: ignore[union-attr]
+            closing = self.crawler.engine.close_spider_async(reason=reason)
             self.closing = asyncio.get_running_loop().create_task(closing)
 
     async def _store(self, store: ArchiveStore, item: Any) -> Any:
