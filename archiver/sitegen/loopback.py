@@ -3,13 +3,14 @@ ephemeral port, and a site of fixed pages that counts what it was asked."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /wp-admin/\n"
 
@@ -24,14 +25,23 @@ class Page:
     headers: tuple[tuple[str, str], ...] = ()  # more, e.g. Location or Content-Encoding
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (a crawler killed, a closed connection) is no
+        server error worth a traceback; anything else is reported as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 (ephemeral port), serving while the context lasts."""
 
     def __init__(
         self, handler: type[BaseHTTPRequestHandler], address: tuple[str, int] = ("127.0.0.1", 0)
     ) -> None:
-        self.server = ThreadingHTTPServer(address, handler)
-        self.server.daemon_threads = True
+        self.server = _Server(address, handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
