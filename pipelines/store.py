@@ -110,6 +110,8 @@ class ArchiveStorePipeline:
             self.closing = asyncio.get_running_loop().create_task(closing)
 
     async def _store(self, store: ArchiveStore, item: Any) -> Any:
+        if store.fence is None:  # a site spider that took its locks itself (`scrapy crawl`)
+            store.fence = getattr(self.crawler.spider, "fence", None)
         captures = self._taken_captures()
         if captures:
             await self._in_writer(store.keep_captures, captures, self.run_id)

@@ -29,7 +29,7 @@ from archiver.config import resolve_db_url
 from archiver.crawl.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
 from archiver.db.engine import make_engine
-from archiver.db.lock import CrawlLocked, crawl_lock
+from archiver.db.lock import CrawlLocked, Fence, crawl_lock
 from archiver.items import KnownURL, NotModifiedItem, Visit
 from archiver.parse.discovery import (
     FEED_PATHS,
@@ -117,6 +117,7 @@ class SiteSpider(ArticleSpider):
         kwargs.pop("urls", None)
         super().__init__(None, sites, *args, **kwargs)
         self.sites = {site_domain(u): SiteDiscovery(u) for u in sites}
+        self.fence: Fence | None = None  # set when the spider takes its sites' locks itself
         # Scrapy's offsite filter: a redirect out of the crawled sites is never followed.
         self.allowed_domains = sorted(
             {(urlsplit(u).hostname or "").removeprefix("www.") for u in sites}
@@ -338,7 +339,8 @@ class SiteSpider(ArticleSpider):
         engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
         self.locks.callback(engine.dispose)
         try:
-            self.locks.enter_context(crawl_lock(engine, list(self.sites)))
+            # The store checks the fence (PostgreSQL) in every write, as under `archiver crawl`.
+            self.fence = self.locks.enter_context(crawl_lock(engine, list(self.sites)))
         except CrawlLocked as error:
             self._error("locked", "%s", error)
             return False

@@ -92,3 +92,27 @@ def test_connections_without_locks_that_end_are_replaced(pg_url: str, tmp_path: 
     assert scrape.returncode == 0, err[-3000:]
     assert "Traceback" not in err
     assert query(pg_url, "SELECT count(*) AS n FROM articles")[0]["n"] == 20
+
+
+def test_scrapy_crawl_holding_its_own_locks_is_fenced_too(pg_url: str, tmp_path: Path) -> None:
+    """Under `scrapy crawl site` (Scrapyd) the spider takes the locks; losing them stops the
+    writes the same way."""
+    root = Path(__file__).resolve().parents[1]
+    scrapy = str(Path(sys.executable).with_name("scrapy"))
+    state = generate(30, (5, 30), seed=7, comments_per_page=5)
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("ARCHIVER_DB", "SCRAPY_SETTINGS_MODULE")}  # fmt: skip
+    environment.update(ARCHIVER_HOME=str(tmp_path), ARCHIVER_NOW=state.now.isoformat())
+    with GeneratedSite(state) as site:
+        crawl = subprocess.Popen(
+            [scrapy, "crawl", "site", "-a", f"site_url={site.base_url}/", "-s",
+             f"ARCHIVER_DB={pg_url}", *SLOW, "-s", "LOG_LEVEL=WARNING"],
+            cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        wait_for_rows(pg_url, time.monotonic() + 60)
+        assert terminate(pg_url, only_lock_holders=True) == 1
+        _, err = crawl.communicate(timeout=120)
+    assert "locks has ended" in err, err[-3000:]
+    assert 0 < query(pg_url, "SELECT count(*) AS n FROM articles")[0]["n"] < 30
+    runs = query(pg_url, "SELECT status, finish_reason FROM crawl_runs")
+    assert runs == [{"status": "interrupted", "finish_reason": "lock_lost"}]
