@@ -135,10 +135,7 @@ def _recognise_sqlite(path: Path, described: str) -> None:
         raise NotAnArchive(f"{reason}: give --db another path") from error
     if not tables or version in _revisions():
         return
-    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-    what = f"alembic version {version!r} is none of archiver's" if version else f"tables {shown}"
-    raise NotAnArchive(f"{described} is another program's database ({what}); nothing was "
-                       "written to it: give --db another path")  # fmt: skip
+    raise _foreign(described, version, tables)
 
 
 def _refuse_foreign(engine: Engine, version: str | None) -> None:
@@ -147,13 +144,17 @@ def _refuse_foreign(engine: Engine, version: str | None) -> None:
     from archiver.config import describe_db
 
     if version is not None and version not in _revisions():
-        what = f"alembic version {version!r} is none of archiver's"
-    elif version is None and (tables := sorted(inspect(engine).get_table_names())):
-        what = "tables " + ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-    else:
-        return
-    raise NotAnArchive(f"{describe_db(engine.url)} is another program's database ({what}); "
-                       "nothing was written to it: give --db another path")  # fmt: skip
+        raise _foreign(describe_db(engine.url), version, [])
+    if version is None and (tables := sorted(inspect(engine).get_table_names())):
+        raise _foreign(describe_db(engine.url), None, tables)
+
+
+def _foreign(described: str, version: str | None, tables: list[str]) -> NotAnArchive:
+    """The refusal of another program's database, by its Alembic version or its tables."""
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    what = f"alembic version {version!r} is none of archiver's" if version else f"tables {shown}"
+    return NotAnArchive(f"{described} is another program's database ({what}); nothing was "
+                        "written to it: give --db another path")  # fmt: skip
 
 
 def damaged(described: str, error: BaseException) -> str:
