@@ -18,16 +18,20 @@ from sqlalchemy.engine import URL
 from archiver import clock
 from archiver import settings as archiver_settings
 from archiver.config import describe_db, resolve_db_url, warc_dir
+from archiver.db import redaction
 from archiver.db.check import Finding, check_archive
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import SchemaOutOfDate, make_engine, open_archive, read_archive
 from archiver.db.lock import crawl_lock
+from archiver.db.redaction import RedactionInfo
 from archiver.db.sites import SiteSummary, add_alias, choose_timezone, site_aliases, site_summaries
 from archiver.db.store import ArchiveStore
 from archiver.parse.urls import site_domain, without_password
 from archiver.read.queries import ArticleSummary, article_summaries
 from archiver.spiders.article import ArticleSpider, validate_article_url
 from archiver.spiders.site import SiteSpider, validate_site_url
+from archiver.warc.purge import PurgeReport
+from archiver.warc.purge import purge as purge_redaction
 from archiver.warc.reader import WARC_SUFFIXES, warc_files
 from archiver.warc.reparse import ReparseReport
 from archiver.warc.reparse import reparse as rebuild
@@ -288,6 +292,47 @@ def alias_site(site: str, alias: str, *, db: str | None = None) -> tuple[str, st
     engine = open_archive(resolve_db_url(db))
     try:
         return add_alias(engine, site, alias, clock.now())
+    finally:
+        engine.dispose()
+
+
+def redact(
+    target: str,
+    *,
+    reason: str,
+    by: str,
+    purge: bool = False,
+    db: str | None = None,
+) -> tuple[RedactionInfo, PurgeReport | None]:
+    """Hide a comment (`URL#comment-ID`, `comment:N`) or an article (URL or id) and its thread
+    from export, search, thread and serve, recording who asked (`by`), when and why; the rows
+    and the raw captures stay. `purge` deletes the hidden text and cuts it out of the raw
+    captures for good (PurgeReport says how). Raises RedactionError for an unknown target,
+    CrawlLocked while the site is crawled (purge), ArchiveUnavailable."""
+    url = resolve_db_url(db)
+    engine = open_archive(url)
+    try:
+        if purge:
+            return purge_redaction(engine, warc_dir(url), target, reason=reason, by=by)
+        return redaction.hide(engine, target, reason=reason, by=by), None
+    finally:
+        engine.dispose()
+
+
+def lift_redaction(target: str, *, by: str, db: str | None = None) -> RedactionInfo:
+    """Put back what a redaction (its number, or its target) hid; a purged one cannot be."""
+    engine = open_archive(resolve_db_url(db))
+    try:
+        return redaction.lift(engine, target, by=by)
+    finally:
+        engine.dispose()
+
+
+def redactions(*, db: str | None = None) -> list[RedactionInfo]:
+    """Every redaction, in force, lifted or purged, oldest first."""
+    engine = read_archive(resolve_db_url(db))
+    try:
+        return redaction.redactions(engine)
     finally:
         engine.dispose()
 

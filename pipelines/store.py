@@ -123,6 +123,13 @@ class ArchiveStorePipeline:
             self.stats.inc_value("archiver/comments/new", result.comments_new)
             self.stats.inc_value("archiver/comments/changed", result.comments_changed)
             self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            if result.purged_shown:
+                self.stats.inc_value("archiver/comments/purged_shown", result.purged_shown)
+                logger.warning(
+                    "%s still shows %d purged comment(s): this fetch's raw capture holds their "
+                    "text again (the archive's rows stay blank); `archiver redact --purge` "
+                    "again cuts it out", item.fetched_url, result.purged_shown,
+                )  # fmt: skip
             if result.comments_rekeyed:
                 self.stats.inc_value("archiver/comments/rekeyed", result.comments_rekeyed)
             if result.zone_change is not None:

@@ -51,8 +51,8 @@ def check(db: Path | str, home: Path) -> tuple[int, dict]:
 def test_a_sound_archive_checks_clean(crawled: Path, tmp_path: Path) -> None:
     code, report = check(copy_of(crawled, tmp_path), tmp_path)
     assert code == 0 and report["findings"] == []
-    assert set(report["checks"]) == {"database", "search index", "threads", "raw captures",
-                                     "schema"}  # fmt: skip
+    assert set(report["checks"]) == {"database", "search index", "threads", "redactions",
+                                     "raw captures", "schema"}  # fmt: skip
     text = run_archiver("db", "check", "--db", str(crawled), home=tmp_path)
     assert text.returncode == 0 and "problems" not in text.stdout
 
@@ -62,6 +62,11 @@ DAMAGES = {
                      "UPDATE comments SET body_text = 'changed behind the index' WHERE id = 2"],
     "threads": ["UPDATE comments SET parent_id = (SELECT max(o.id) FROM comments o WHERE "
                 "o.article_id <> (SELECT article_id FROM comments WHERE id = 3)) WHERE id = 3"],
+    # A writer that ignored a takedown: the hidden comment shows its text again.
+    "redactions": ["INSERT INTO redactions (id, scope, article_id, comment_id, target, reason, "
+                   "requested_by, redacted_at) VALUES (1, 'comment', 1, 2, 'x', 'y', 'z', "
+                   "'2026-12-03 00:00:00')",
+                   "UPDATE comments SET redaction_id = 1 WHERE id = 2"],
     "raw captures": ["UPDATE captures SET warc_offset = warc_offset + 7 WHERE id = 2"],
     "schema": ["UPDATE alembic_version SET version_num = '0008'"],
 }  # fmt: skip

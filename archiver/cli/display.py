@@ -21,12 +21,15 @@ FIRST_LINE = 60  # characters of a comment's first line in a tree
 
 
 def print_thread(console: Console, thread: Thread) -> None:
-    console.print(f"[bold]{shown(thread.title or '(no title)')}[/bold]")
+    title = "(redacted)" if thread.redacted else shown(thread.title or "(no title)")
+    console.print(f"[bold]{title}[/bold]")
     console.print(f"[blue]{shown(thread.url)}[/blue]")
     console.print(f"{thread.comment_count} comments (times in {thread.timezone.key})")
     for node in thread.walk():
         indent = "  " * (node.depth - 1)
         author = shown(node.author) if node.author else "[dim](no name)[/dim]"
+        if node.redacted:
+            author = "[dim](redacted)[/dim]"
         votes = "" if node.votes is None else f" [green]▲{node.votes}[/green]"
         kind = "" if node.kind == "comment" else f" [magenta]{node.kind}[/magenta]"
         gone = " [red](deleted)[/red]" if node.deleted_at else ""

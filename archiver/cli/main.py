@@ -8,6 +8,7 @@ from archiver import __version__
 from archiver.cli.database import db
 from archiver.cli.logs import configure_logging
 from archiver.cli.reading import export, search, serve, stats, thread
+from archiver.cli.redact import redact
 from archiver.cli.sites import sites
 from archiver.cli.writing import crawl, demo, import_warc, reparse, scrape
 
@@ -38,5 +39,6 @@ for command in (
     stats,
     serve,
     sites,
+    redact,
 ):
     main.add_command(command)

@@ -16,6 +16,12 @@ from archiver.parse.urls import site_domain
 logger = logging.getLogger(__name__)
 
 
+def page_text(response: TextResponse) -> str:
+    """The page's text as a browser decodes it (its declared charset, else what it reads as)."""
+    declared = declares_charset(response.body, response.headers.get("Content-Type") or b"")
+    return browser_text(response.body, response.encoding, declared) or response.text
+
+
 class NotHTML(ValueError):
     """A response that is no HTML page (a feed, an image, JSON): nothing to extract."""
 
@@ -27,9 +33,7 @@ def extract_response(response: Response) -> PageExtract:
         not isinstance(response, HtmlResponse) and "html" not in content_type
     ):
         raise NotHTML(f"{response.url} is not an HTML page ({content_type})")
-    declared = declares_charset(response.body, response.headers.get("Content-Type") or b"")
-    text = browser_text(response.body, response.encoding, declared) or response.text
-    page = extract_page(text, response.url, load_profile(site_domain(response.url)))
+    page = extract_page(page_text(response), response.url, load_profile(site_domain(response.url)))
     if page.tags_dropped:
         logger.warning("%s nests markup past libxml2's 2,048 levels: %d tags of runs over %d "
                        "dropped, the text and every comment kept", response.url,

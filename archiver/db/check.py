@@ -2,8 +2,9 @@
 
 The database's own check (SQLite's integrity_check; PostgreSQL's indexes valid), the schema at
 this version's head, each search index in step with its table, every thread a tree (a
-comment's parent in its own article, one level up; positions 1..N), and every capture's raw
-record where the row says, with the digest it says.
+comment's parent in its own article, one level up; positions 1..N), every redaction's rows
+blank while it is in force, and every capture's raw record where the row says, with the
+digest it says.
 """
 
 from __future__ import annotations
@@ -100,6 +101,34 @@ def _threads(connection: Connection) -> Iterator[str]:
             "OR count(DISTINCT position) <> count(*)"
         ),
     }
+    yield from _found(connection, checks)
+
+
+def _redactions(connection: Connection) -> Iterator[str]:
+    """A redaction's rows blank and marked only while it is in force; its vault emptied when
+    it is lifted or purged."""
+    yield from _found(connection, {
+        "hidden comments showing text": (
+            "SELECT id FROM comments WHERE redaction_id IS NOT NULL "
+            "AND (author <> '' OR body_text <> '' OR body_html <> '')"
+        ),
+        "hidden articles showing text": (
+            "SELECT id FROM articles WHERE redaction_id IS NOT NULL "
+            "AND (title IS NOT NULL OR body_text IS NOT NULL OR body_html IS NOT NULL)"
+        ),
+        "comments hidden by no redaction in force": (
+            "SELECT c.id FROM comments c LEFT JOIN redactions r ON r.id = c.redaction_id "
+            "WHERE c.redaction_id IS NOT NULL AND (r.id IS NULL OR r.lifted_at IS NOT NULL)"
+        ),
+        "vault values of lifted or purged redactions": (
+            "SELECT v.id FROM redaction_vault v JOIN redactions r ON r.id = v.redaction_id "
+            "WHERE r.lifted_at IS NOT NULL OR r.purged_at IS NOT NULL"
+        ),
+    })  # fmt: skip
+
+
+def _found(connection: Connection, checks: dict[str, str]) -> Iterator[str]:
+    """Each query's ids as one finding (none found: nothing said)."""
     for what, sql in checks.items():
         ids = [row[0] for row in connection.exec_driver_sql(sql)]
         if ids:
@@ -154,4 +183,9 @@ def _first_line(error: BaseException) -> str:
     return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
 
 
-_CHECKS = [("database", _database), ("search index", _search_index), ("threads", _threads)]
+_CHECKS = [
+    ("database", _database),
+    ("search index", _search_index),
+    ("threads", _threads),
+    ("redactions", _redactions),
+]

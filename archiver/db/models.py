@@ -123,6 +123,8 @@ class Article(Base):
     last_crawled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Revision 0010: the redaction hiding it (its title and bodies are in redaction_vault).
+    redaction_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Comment(Base):
@@ -159,6 +161,8 @@ class Comment(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Revision 0010: the redaction hiding it (its author and bodies are in redaction_vault).
+    redaction_id: Mapped[int | None] = mapped_column(Integer)
 
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
 
@@ -271,6 +275,44 @@ class Capture(Base):
     warc_length: Mapped[int] = mapped_column(Integer)
     # The stored article this page belongs to (article page, comment page or REST answer).
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+
+
+class Redaction(Base):
+    """One row per takedown (`archiver redact`): what it hides, who asked, when and why.
+
+    Hiding moves the text out of the public tables into `redaction_vault` and marks the rows
+    (`redaction_id`); lifting puts it back; purging deletes it and scrubs the raw captures.
+    """
+
+    __tablename__ = "redactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # comment | article (and its whole thread)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    target: Mapped[str] = mapped_column(String(2048))  # as given: URL#comment-…, URL, id
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(255))
+    redacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # {records_scrubbed, records_removed, files_rewritten, ...}: what the purge did to the WARCs.
+    purge_report: Mapped[dict | None] = mapped_column(JSON)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class RedactionVault(Base):
+    """A hidden value: the text a redaction took out of a public row's column."""
+
+    __tablename__ = "redaction_vault"
+    __table_args__ = (Index("ix_redaction_vault_redaction", "redaction_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redaction_id: Mapped[int] = mapped_column(ForeignKey("redactions.id"))
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[int] = mapped_column(Integer)
+    column_name: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str | None] = mapped_column(Text)
 
 
 # Views built by revision 0002, described for reading only: their own MetaData, so schema

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.orm import aliased
 
+from archiver.db import redaction
 from archiver.db.models import ArticleHistory, Base, Comment, CommentHistory
 from archiver.db.store import article_change, comment_change, link_captures, rekey
 from archiver.items import CaptureKey
@@ -18,10 +19,10 @@ from archiver.items import CaptureKey
 ARTICLES = Base.metadata.tables["articles"]
 COMMENTS = Base.metadata.tables["comments"]
 # What a rebuild may change. Ids, the site and the first run are the archive's own.
-ARTICLE_FIELDS = [c.name for c in ARTICLES.c if c.name not in ("id", "site_id", "first_run_id")]
-COMMENT_FIELDS = [
-    c.name for c in COMMENTS.c if c.name not in ("id", "article_id", "parent_id", "first_run_id")
-]
+# A redaction (its mark, its hidden text) is the archive's own too: no rebuild undoes it.
+OWN = ("id", "first_run_id", "redaction_id")
+ARTICLE_FIELDS = [c.name for c in ARTICLES.c if c.name not in (*OWN, "site_id")]
+COMMENT_FIELDS = [c.name for c in COMMENTS.c if c.name not in (*OWN, "article_id", "parent_id")]
 # An earlier first sighting, or a later last one, is never given up for the rebuild's.
 EARLIEST = {"first_seen_at"}
 LATEST = {"last_seen_at", "last_crawled_at"}
@@ -56,6 +57,8 @@ def reconcile_article(
     with engine.begin() as connection:
         stored = connection.execute(select(ARTICLES).where(ARTICLES.c.url == url)).one()
         changes = _changes(stored._mapping, rebuilt._mapping, ARTICLE_FIELDS)
+        if stored.redaction_id is not None:
+            changes = redaction.veiled(changes, "articles")
         if changes:
             report.articles_changed += 1
             report.fields.update(_described("articles", stored._mapping, changes))
@@ -71,20 +74,28 @@ def reconcile_article(
         ids = {key: row.id for key, row in comments.items()}
         report.comments_not_refound += len(comments.keys() - rebuilt_comments.keys())
         new = [row for key, row in rebuilt_comments.items() if key not in comments]
+        hidden_by = stored.redaction_id  # a hidden article's new comments are hidden with it
         for row in sorted(new, key=lambda r: r.depth):
             values = {name: row._mapping[name] for name in COMMENT_FIELDS}
             values.update(
                 article_id=stored.id, parent_id=ids.get(row.parent_key), first_run_id=run_id
             )
+            if hidden_by is not None:
+                values.update(redaction.HIDDEN["comments"], redaction_id=hidden_by)
             ids[row.external_id] = connection.execute(
                 insert(COMMENTS).values(values).returning(COMMENTS.c.id)
             ).scalar_one()
+            if hidden_by is not None and not redaction.purged(connection, hidden_by):
+                redaction.keep(connection, hidden_by, "comments",
+                               [{**row._mapping, "id": ids[row.external_id]}])  # fmt: skip
             report.comments_new += 1
         for key, row in rebuilt_comments.items():
             if key not in comments:
                 continue
             before = comments[key]
             changes = _changes(before._mapping, row._mapping, [*COMMENT_FIELDS, "parent_key"])
+            if before.redaction_id is not None:
+                changes = redaction.veiled(changes, "comments")
             if not changes:
                 continue
             report.comments_changed += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, Row, ScalarResult, bindparam, insert,
 from sqlalchemy.orm import Session
 
 from archiver import clock
+from archiver.db import redaction
 from archiver.db.crawlstate import DuePolicy, record_visit
 from archiver.db.lock import Fence
 from archiver.db.models import Article, ArticleHistory, Base, Comment, CrawlRun, Site, SiteAlias
@@ -58,6 +59,8 @@ class StoreResult:
     before: PageBefore | None = None  # the archive's copy before this fetch (None: new)
     zone_change: tuple[str, str] | None = None  # (was, now): the page's offsets moved the site
     comments_rekeyed: int = 0  # id-less comments a newer extractor keys anew, kept as they were
+    # Purged comments the page still shows: this fetch's raw capture holds their text again.
+    purged_shown: int = 0
 
 
 def _another_post(stored: Article, item: ArticleItem) -> bool:
@@ -297,6 +300,8 @@ class ArchiveStore:
                 article.comment_markup, article.comment_count, article.comment_count_shown
             )
             result = StoreResult(article_id=article.id, before=before)
+            if article.redaction_id is not None:  # hidden: its text stays out of the tables
+                item = replace(item, title=None, body_text=None, body_html=None)
             if (article.title, article.body_text, article.modified_at, article.url) != (
                 item.title,
                 item.body_text,
@@ -350,6 +355,8 @@ class ThreadWriter:
         self.result = result
         self.observed = item.fetched_at
         self.history: list[dict] = []
+        # A hidden article's new comments are hidden with it (archiver.db.redaction).
+        self.hidden_by = article.redaction_id
 
     def write(self) -> None:
         stored = {
@@ -439,16 +446,28 @@ class ThreadWriter:
                 for c in comments
                 if c.depth == depth
             ]
+            shown = rows
+            if self.hidden_by is not None:
+                hidden = redaction.HIDDEN["comments"]
+                shown = [{**row, **hidden, "redaction_id": self.hidden_by} for row in rows]
             returned = self.connection.execute(
-                insert(COMMENTS).returning(COMMENTS.c.id, COMMENTS.c.external_id), rows
+                insert(COMMENTS).returning(COMMENTS.c.id, COMMENTS.c.external_id), shown
             )
             ids.update({row.external_id: row.id for row in returned})
             self.result.comments_new += len(rows)
+            if self.hidden_by is not None and not redaction.purged(self.connection, self.hidden_by):
+                redaction.keep(self.connection, self.hidden_by, "comments",
+                               [{**row, "id": ids[str(row["external_id"])]} for row in rows])  # fmt: skip
 
     def _update(self, row: Row, comment: CommentItem, ids: dict[str, int]) -> dict:
         """The columns of a stored comment this observation changes (history rows on the side)."""
         values: dict = {}
         changes = []
+        if row.redaction_id is not None:  # hidden: its text stays out of the tables
+            if comment.body_text and redaction.purged(self.connection, row.redaction_id):
+                self.result.purged_shown += 1
+            comment = replace(comment, author=row.author, body_text=row.body_text,
+                              body_html=row.body_html)  # fmt: skip
         if row.votes != comment.votes:
             changes.append("votes")
         if (row.body_text, row.body_html) != (comment.body_text, comment.body_html):
@@ -603,7 +622,7 @@ _STORED_COLUMNS = [
     for name in (
         "id", "external_id", "kind", "parent_id", "depth", "position", "author",
         "posted_precision", "posted_raw", "posted_attr", "votes", "body_text", "body_html",
-        "deleted_at", "source",
+        "deleted_at", "source", "redaction_id",
     )
 ]  # fmt: skip
 

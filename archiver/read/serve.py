@@ -15,6 +15,8 @@ from typing import Any
 
 from archiver.db.schema_doc import schema_descriptions
 
+PLUGINS = Path(__file__).with_name("datasette_plugins")  # loaded by Datasette from files
+
 # Canned queries, SQLite SQL over the contract tables. Datasette passes parameters as text;
 # comparisons with integer columns convert them (SQLite column affinity).
 CANNED_QUERIES: dict[str, dict[str, str]] = {
@@ -114,6 +116,7 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
         command = [
             sys.executable, "-m", "datasette", "serve", str(path),
             "--metadata", str(metadata),
+            "--plugins-dir", str(PLUGINS),
             "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "5000",
         ]  # fmt: skip

@@ -31,6 +31,7 @@ class CommentNode:
     votes: int | None
     body_text: str
     deleted_at: datetime | None
+    redacted: bool = False  # hidden by a takedown (archiver redact): a blank tombstone
     replies: list[CommentNode] = field(default_factory=list)
 
     def local_time(self, zone: ZoneInfo) -> str:
@@ -63,6 +64,7 @@ class CommentNode:
             "votes": self.votes,
             "body_text": self.body_text,
             "deleted_at": self.deleted_at,
+            "redacted": self.redacted,
             "replies": replies,
         }
 
@@ -86,6 +88,7 @@ class Thread:
     timezone: ZoneInfo
     comment_count: int
     roots: list[CommentNode]
+    redacted: bool = False  # the article is hidden by a takedown (archiver redact)
 
     def walk(self) -> list[CommentNode]:
         """Every node in display order (a comment, then its replies)."""
@@ -99,6 +102,7 @@ class Thread:
                 "title": self.title,
                 "timezone": self.timezone.key,
                 "comment_count": self.comment_count,
+                "redacted": self.redacted,
             },
             "comments": [root.as_dict(self.timezone) for root in self.roots],
         }
@@ -128,7 +132,14 @@ def load_thread(engine: Engine, article_id: int, *, include_deleted: bool = Fals
     """
     with engine.connect() as connection:
         article = connection.execute(
-            select(Article.id, Article.url, Article.title, Article.comment_count, Site.timezone)
+            select(
+                Article.id,
+                Article.url,
+                Article.title,
+                Article.comment_count,
+                Article.redaction_id,
+                Site.timezone,
+            )
             .join(Site, Site.id == Article.site_id)
             .where(Article.id == article_id)
         ).one_or_none()
@@ -155,6 +166,7 @@ def load_thread(engine: Engine, article_id: int, *, include_deleted: bool = Fals
         timezone=ZoneInfo(article.timezone),
         comment_count=article.comment_count,
         roots=roots,
+        redacted=article.redaction_id is not None,
     )
 
 
@@ -186,4 +198,5 @@ def _node(row: Row) -> CommentNode:
         votes=row.votes,
         body_text=row.body_text,
         deleted_at=row.deleted_at,
+        redacted=row.redaction_id is not None,
     )
