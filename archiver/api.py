@@ -308,13 +308,15 @@ def redact(
     from export, search, thread and serve, recording who asked (`by`), when and why; the rows
     and the raw captures stay. `purge` deletes the hidden text and cuts it out of the raw
     captures for good (PurgeReport says how). Raises RedactionError for an unknown target,
-    CrawlLocked while the site is crawled (purge), ArchiveUnavailable."""
+    CrawlLocked while a crawl of the site runs (it could write the text back), and
+    ArchiveUnavailable."""
     url = resolve_db_url(db)
     engine = open_archive(url)
     try:
         if purge:
             return purge_redaction(engine, warc_dir(url), target, reason=reason, by=by)
-        return redaction.hide(engine, target, reason=reason, by=by), None
+        with redaction.site_locked(engine, target):
+            return redaction.hide(engine, target, reason=reason, by=by), None
     finally:
         engine.dispose()
 
@@ -323,7 +325,8 @@ def lift_redaction(target: str, *, by: str, db: str | None = None) -> RedactionI
     """Put back what a redaction (its number, or its target) hid; a purged one cannot be."""
     engine = open_archive(resolve_db_url(db))
     try:
-        return redaction.lift(engine, target, by=by)
+        with redaction.site_locked(engine, redaction.target_of(engine, target)):
+            return redaction.lift(engine, target, by=by)
     finally:
         engine.dispose()
 

@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 from archiver import api
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine, open_archive
+from archiver.db.lock import crawl_lock
 from archiver.db.redaction import RedactionError
 from archiver.parse.extraction import extract_page
 from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from archiver.parse.scrub import REDACTED, Wanted, scrub_html, scrub_rest
+from archiver.parse.urls import site_domain
 from archiver.read.export import export
 from archiver.read.search import search
 from archiver.read.serve import PLUGINS
@@ -235,16 +237,41 @@ def test_an_article_purge_removes_its_raw_captures_and_keeps_the_others(tmp_path
         target, kept = site.url("/a/"), site.url("/b/")
     before = query(db, "SELECT c.body_text FROM comments c JOIN articles a ON a.id = c.article_id "
                        "WHERE a.url = :u ORDER BY position", u=kept)  # fmt: skip
+    directory = warc_dir(resolve_db_url(db))
+    # What a purge killed before its commit leaves: the new files, whole or in part.
+    originals = {path.name: path.read_bytes() for path in warc_files(directory)}
+    files = "SELECT DISTINCT warc_file FROM captures WHERE url = :u"
+    ((held,), (kept_file,)) = (
+        [r["warc_file"] for r in query(db, files, u=u)] for u in (target, kept)
+    )
+    for name in originals:
+        stray = directory / name.replace(".warc.gz", "~r1.warc.gz")
+        stray.write_bytes(b"a killed purge's file")
+        stray.with_name(stray.name + ".part").write_bytes(b"and its part")
+    # A crawl of the site runs: nothing is hidden or purged meanwhile (it could write the text
+    # back), and the command says to run it again.
+    engine = make_engine(resolve_db_url(db))
+    with crawl_lock(engine, [site_domain(target)]):
+        locked = run_archiver("redact", target, "--reason", "x", "--db", db, home=tmp_path)
+    engine.dispose()
+    assert locked.returncode == 75 and "run it again" in locked.stderr
     purged = run_archiver("redact", target, "--purge", "--reason", "記事の削除依頼",
                           "--db", db, home=tmp_path)  # fmt: skip
     assert purged.returncode == 0, purged.stderr
+    assert not list(directory.glob("*.part"))
+    left = {p.name for p in warc_files(directory)}
+    assert held not in left and kept_file in left and len(left) == 2
+    # Killed after its commit: the old file is back; purging again deletes it.
+    (directory / held).write_bytes(originals[held])
+    _, report = api.redact(target, reason="again", by="x", purge=True, db=db)
+    assert report is not None and report.already
+    assert {p.name for p in warc_files(directory)} == left
     (article,) = query(db, "SELECT title, body_text, redaction_id FROM articles WHERE url = :u",
                        u=target)  # fmt: skip
     assert article == {"title": None, "body_text": None, "redaction_id": 1}
     assert query(db, "SELECT count(*) AS n FROM comments WHERE body_text != ''"
                      " AND article_id = (SELECT id FROM articles WHERE url = :u)", u=target) == [
         {"n": 0}]  # fmt: skip
-    directory = warc_dir(resolve_db_url(db))
     captures, _ = index_files(warc_files(directory))
     assert target not in {c.url for c in captures}
     assert kept in {c.url for c in captures}

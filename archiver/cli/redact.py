@@ -81,7 +81,7 @@ def redact(
     except RedactionError as error:
         fail(str(error))
     except CrawlLocked as error:
-        click.echo(f"error: {error}; purge again when it has ended", err=True)
+        click.echo(f"error: {error}; run it again when that crawl has ended", err=True)
         sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))

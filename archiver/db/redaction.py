@@ -9,7 +9,8 @@ captures are the WARC side's business (archiver.warc.purge).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from archiver import clock
+from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base, Comment, Redaction
-from archiver.parse.urls import canonical_url
+from archiver.parse.urls import canonical_url, site_domain
 
 # What a redaction takes out of each table, and what stays in its place.
 HIDDEN: dict[str, dict[str, str | None]] = {
@@ -91,6 +93,22 @@ def find_target(connection: Connection, given: str) -> Target:
     if comment is None:
         raise RedactionError(f"the article {base} has no stored comment {external!r}")
     return Target("comment", article, comment, key)
+
+
+def site_of(engine: Engine, given: str) -> str:
+    """The site key of the article a target names: its crawl lock keeps writers apart."""
+    with engine.connect() as connection:
+        target = find_target(connection, given)
+        url = connection.scalar(select(Article.url).where(Article.id == target.article_id))
+    return site_domain(url or "")
+
+
+@contextmanager
+def site_locked(engine: Engine, given: str) -> Iterator[None]:
+    """Under the target's site crawl lock (CrawlLocked while a crawl of it runs): a crawl
+    storing the thread meanwhile could write the text back over the blank row."""
+    with crawl_lock(engine, [site_of(engine, given)]):
+        yield
 
 
 def hide(
@@ -205,6 +223,17 @@ def in_force(connection: Connection, target: Target) -> int | None:
             Redaction.lifted_at.is_(None),
         )
     )
+
+
+def target_of(engine: Engine, given: str) -> str:
+    """The target of the redaction numbered `given`, else `given` itself."""
+    with engine.connect() as connection:
+        found = REDACTIONS.c.target
+        if given.strip().isdigit():
+            target = connection.scalar(select(found).where(REDACTIONS.c.id == int(given)))
+            if target is not None:
+                return str(target)
+    return given
 
 
 def _redaction_of(connection: Connection, given: str) -> int:

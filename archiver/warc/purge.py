@@ -30,8 +30,7 @@ from warcio.warcwriter import WARCWriter
 from archiver import clock
 from archiver.crawl.responses import page_text
 from archiver.db import redaction
-from archiver.db.lock import crawl_lock
-from archiver.db.models import Article, Base, Comment, RedactionVault
+from archiver.db.models import Base, Comment, RedactionVault
 from archiver.items import CaptureRecord
 from archiver.parse.profiles import load_profile
 from archiver.parse.scrub import Scrubbed, Wanted, scrub_html, scrub_rest
@@ -75,14 +74,13 @@ def purge(
     at: datetime | None = None,
 ) -> tuple[redaction.RedactionInfo, PurgeReport]:  # fmt: skip
     """Hide `given` (unless a redaction in force hides it already), then purge that redaction."""
-    info = redaction.hide(engine, given, reason=reason, by=by, at=at)
-    report = PurgeReport(info.id, by=by, reason=reason)
-    if info.purged_at is not None:  # again: what a killed run left, what crawls fetched since
-        _delete_replaced(directory, engine, (info.purge_report or {}).get("files_rewritten", {}))
-    with engine.connect() as connection:
-        url = connection.scalar(select(Article.url).where(Article.id == info.article_id))
     # A crawl of the site meanwhile would append to the files being rewritten, or store anew.
-    with crawl_lock(engine, [site_domain(url or "")]):
+    with redaction.site_locked(engine, given):
+        info = redaction.hide(engine, given, reason=reason, by=by, at=at)
+        report = PurgeReport(info.id, by=by, reason=reason)
+        if info.purged_at is not None:  # again: what a killed run left, what crawls fetched
+            replaced = (info.purge_report or {}).get("files_rewritten", {})
+            _delete_replaced(directory, engine, replaced, info.id)
         edits = _plan(engine, directory, info, report)
         if info.purged_at is not None and not edits:
             report.already = True  # nothing holds it any more
@@ -102,7 +100,7 @@ def purge(
                             warc_file=new_name, **place))  # fmt: skip
                 report.files_rewritten[name] = new_name
             redaction.forget(connection, info.id, report.as_dict(), at or clock.now())
-        _delete_replaced(directory, engine, report.files_rewritten)
+        _delete_replaced(directory, engine, report.files_rewritten, info.id)
     with engine.connect() as connection:
         return redaction.info(connection, info.id), report
 
@@ -272,10 +270,14 @@ def _edited(writer: WARCWriter, record: Any, edit: _Edit, redaction_id: int) -> 
     )
 
 
-def _delete_replaced(directory: Path, engine: Engine, renamed: dict[str, str]) -> None:
-    """The old files a purge rewrote, once the index points at the new ones only."""
+def _delete_replaced(
+    directory: Path, engine: Engine, renamed: dict[str, str], redaction_id: int
+) -> None:
+    """The old files a purge rewrote, once the index points at the new ones only; and what a
+    run of this purge killed before its commit left (its own `~rN` files nothing indexes)."""
+    leftovers = [p.name for p in directory.glob(f"*~r{redaction_id}.warc*")]
     with engine.connect() as connection:
-        for old in renamed:
-            if connection.scalar(select(CAPTURES.c.id).where(CAPTURES.c.warc_file == old)):
-                continue  # still indexed: the purge did not commit; never delete
-            (directory / old).unlink(missing_ok=True)
+        for name in [*renamed, *leftovers]:
+            if connection.scalar(select(CAPTURES.c.id).where(CAPTURES.c.warc_file == name)):
+                continue  # indexed: in use (or the purge did not commit); never deleted
+            (directory / name).unlink(missing_ok=True)
