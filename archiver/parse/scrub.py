@@ -25,6 +25,7 @@ from archiver.parse.text import html_to_text
 REDACTED = "[redacted]"
 AUTHOR_LEVELS = 6  # how far above its body a comment's author element is looked for
 NAME_CONTEXT = 12  # characters an author's element may show beside the name
+BODY_LEVELS = 4  # how far above the element showing its first line a body's element may be
 
 
 @dataclass(frozen=True)
@@ -151,19 +152,27 @@ def _bodies(root: HtmlElement, text: str) -> list[list[HtmlElement]]:
 
 
 def _deepest(root: HtmlElement, text: str, *, exact: bool = True) -> list[HtmlElement]:
-    """The elements whose text is `text` (or, not `exact`, holds it) with no such element
-    inside, in document order."""
+    """The innermost elements whose text is `text` (or, not `exact`, holds it), in document
+    order: found from the innermost elements showing its first line (libxml2 finds those), a
+    few levels up at most, so a thread nested thousands deep costs no more than a flat one."""
     probe = text.split("\n", 1)[0][:20]
-    found = [
-        element
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        and probe in (element.text_content() or "")
-        and (html_to_text(element) == text if exact else text in html_to_text(element))
-    ]
-    above = [parent for element in found for parent in element.iterancestors()]
-    inner = {id(parent) for parent in above}
-    return [element for element in found if id(element) not in inner]
+    hits = root.xpath("//*[contains(., $probe)]", probe=probe)
+    hit_ids = {id(hit) for hit in hits}  # ids of proxies `hits` holds alive
+    found: list[HtmlElement] = []
+    for hit in hits:
+        if any(id(child) in hit_ids for child in hit):
+            continue  # not innermost: the first line is inside one of its children
+        element: HtmlElement | None = hit
+        for _ in range(BODY_LEVELS):
+            if element is None:
+                break
+            shown = html_to_text(element)
+            if shown == text or (not exact and text in shown):
+                if not any(element is f for f in found):
+                    found.append(element)
+                break
+            element = element.getparent()
+    return found
 
 
 def _author_near(body: HtmlElement, author: str, others: list[str]) -> HtmlElement | None:
