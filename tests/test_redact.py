@@ -8,6 +8,10 @@ import gzip
 import importlib.util
 import json
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,7 @@ from archiver.warc.reader import index_files, load_response, warc_files
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.family_markup import FAMILIES, SPRING, Comment, page
+from tests.test_analysts import _free_port, _get_json
 
 SECRET = "秘密の電話番号は〇九〇の一二三四です。"
 NAME = "実名花子"
@@ -301,6 +306,30 @@ def test_serve_never_reads_the_vault_whatever_the_sql(tmp_path: Path) -> None:
         "SELECT (SELECT group_concat(value) FROM redaction_vault) || 'x'"
     ).fetchall() == [(None,)]
     assert connection.execute("SELECT id FROM redaction_vault").fetchall() == [(1,)]
+
+
+def test_archiver_serve_loads_the_guard(tmp_path: Path) -> None:
+    """Through the real Datasette `archiver serve` starts: any SQL reads the vault as NULL."""
+    pytest.importorskip("datasette")
+    db = tmp_path / "archive.sqlite3"
+    open_archive(resolve_db_url(str(db))).dispose()
+    with sqlite3.connect(db) as connection:
+        connection.execute("INSERT INTO redaction_vault (redaction_id, table_name, row_id, "
+                           "column_name, value) VALUES (1, 'comments', 1, 'author', ?)", (NAME,))  # fmt: skip
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        sql = urllib.parse.quote("SELECT value, row_id FROM redaction_vault")
+        rows = _get_json(f"http://127.0.0.1:{port}/archive.json?sql={sql}&_shape=array",
+                         time.monotonic() + 60)  # fmt: skip
+        assert rows == [{"value": None, "row_id": 1}]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_redact_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
