@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from archiver.sitegen.evolve import evolve
@@ -124,15 +125,42 @@ def archive_rows(db: Path | str) -> dict[str, list[tuple]]:
         "JOIN articles a ON a.id = c.article_id ORDER BY a.url, c.external_id, h.observed_at",
     )
     return {
-        "articles": [_values(r) for r in articles],
-        "comments": [_values(r) for r in comments],
-        "history": [_values(r) for r in history],
+        "articles": [values(r) for r in articles],
+        "comments": [values(r) for r in comments],
+        "history": [values(r) for r in history],
     }
 
 
 _SERVED_AT = re.compile(r"http://127\.0\.0\.1:\d+")
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?")
+# Two runs from one $ARCHIVER_NOW read clocks that advance in real time (issue 20, item 8):
+# the same observation is at most this far apart in two archives of one history.
+CLOCK_DRIFT = timedelta(minutes=10)
 
 
-def _values(row: dict) -> tuple[str, ...]:
-    """A row's values as text, the port each run's site was served on left out."""
-    return tuple(_SERVED_AT.sub("SITE", str(value)) for value in row.values())
+@dataclass(frozen=True, eq=False)
+class Moment:
+    """A recorded instant, equal to another within CLOCK_DRIFT."""
+
+    at: datetime
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Moment) and abs(self.at - other.at) <= CLOCK_DRIFT
+
+    __hash__ = None  # type: ignore[assignment]  # equality within a drift has no hash
+
+    def __repr__(self) -> str:
+        return f"~{self.at.isoformat()}"
+
+
+def values(row: dict) -> tuple[object, ...]:
+    """A row's values as text, the port each run's site was served on left out, instants as
+    Moments."""
+    return tuple(_value(value) for value in row.values())
+
+
+def _value(value: object) -> object:
+    shown = _SERVED_AT.sub("SITE", str(value))
+    if _INSTANT.fullmatch(shown):
+        return Moment(datetime.fromisoformat(shown))
+    return shown

@@ -21,6 +21,7 @@ from archiver.sitegen.model import MARKUPS, SiteState, add_comment, generate
 from archiver.sitegen.server import GeneratedSite
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
+from tests.kill_soak import archive_rows, values
 from tests.test_scrape_generated import expected_threads, stored_threads
 
 ARTICLE_PATH = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/(comment-page-\d+/)?$")
@@ -192,33 +193,12 @@ def test_faults_are_retried_or_counted_and_the_run_goes_on(tmp_path: Path) -> No
 
 
 def archive_snapshot(db: str) -> dict[str, object]:
-    """Everything a crawl wrote, keyed by what identifies it on the site (ids may differ)."""
-    articles = query(
-        db,
-        "SELECT url, wp_post_id, title, body_text, comment_count, comment_count_shown, "
-        "published_at, first_seen_at, last_crawled_at, gone_at FROM articles ORDER BY url",
-    )
-    comments = query(
-        db,
-        """
-        SELECT a.url, c.external_id, p.external_id AS parent, c.kind, c.depth, c.position,
-               c.author, c.posted_at, c.posted_raw, c.body_text, c.body_html, c.votes,
-               c.first_seen_at, c.last_seen_at, c.deleted_at
-        FROM comments c JOIN articles a ON a.id = c.article_id
-        LEFT JOIN comments p ON p.id = c.parent_id
-        ORDER BY a.url, c.external_id
-        """,
-    )
-    history = query(
-        db,
-        "SELECT a.url, c.external_id, h.change, h.votes_before, h.votes FROM comment_history h "
-        "JOIN comments c ON c.id = h.comment_id JOIN articles a ON a.id = c.article_id "
-        "ORDER BY a.url, c.external_id, h.id",
-    )
+    """Everything a crawl wrote, keyed by what identifies it on the site (ids may differ), its
+    instants equal within the drift of two runs' clocks: the soak's rows and the revisit state."""
     state = query(
         db, "SELECT url, last_status, next_due_at, comments_seen FROM crawl_state ORDER BY url"
     )
-    return {"articles": articles, "comments": comments, "history": history, "state": state}
+    return {**archive_rows(db), "state": [values(r) for r in state]}
 
 
 def test_kill_9_at_random_moments_then_resume_gives_the_same_archive(tmp_path: Path) -> None:
