@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,9 +28,10 @@ from archiver.parse.urls import site_domain, without_password
 from archiver.read.queries import ArticleSummary, article_summaries
 from archiver.spiders.article import ArticleSpider, validate_article_url
 from archiver.spiders.site import SiteSpider, validate_site_url
+from archiver.warc.imports import keep, recognise
 from archiver.warc.purge import PurgeReport
 from archiver.warc.purge import purge as purge_redaction
-from archiver.warc.reader import WARC_SUFFIXES, warc_files
+from archiver.warc.reader import warc_files
 from archiver.warc.reparse import ReparseReport
 from archiver.warc.reparse import reparse as rebuild
 
@@ -210,45 +209,20 @@ def reparse(
 
 
 def import_warc(files: Sequence[str | Path], *, db: str | None = None) -> ReparseReport:
-    """Store the article pages of WARC files made by other tools (wget, Browsertrix, Heritrix).
+    """Store the article pages of WARC, ARC and WACZ files made by other tools (wget,
+    Browsertrix, ArchiveWeb.page, Heritrix, the Internet Archive's ARC files).
 
-    Each file is copied into the archive's WARC directory first, so a later `reparse` sees it.
+    Each file is recognised by its content and kept in the archive's WARC directory first
+    (ARC converted to WARC, a WACZ's WARC files taken out), so a later `reparse` sees it. A
+    file that is none of them is refused (NotAnArchive, a ValueError) before anything is kept.
     """
-    paths = [Path(f).expanduser().resolve() for f in files]
-    for path in paths:
-        if not path.is_file():
-            raise ValueError(f"{path} is not a file")
-        if not path.name.endswith(WARC_SUFFIXES):
-            raise ValueError(f"{path} is not a .warc or .warc.gz file")
+    sources = [recognise(Path(f).expanduser().resolve()) for f in files]
 
     def kept_in(directory: Path) -> list[Path]:
-        directory.mkdir(parents=True, exist_ok=True)
-        kept = []
-        for path in paths:
-            target = path if path.parent == directory else directory / _import_name(path)
-            if target != path and not target.exists():  # the same bytes are kept once
-                partial = target.with_name(target.name + ".part")
-                shutil.copyfile(path, partial)
-                partial.replace(target)
-            kept.append(target)
-        return kept
+        return [path for source in sources for path in keep(source, directory)]
 
-    arguments = {"files": [str(p) for p in paths]}
+    arguments = {"files": [str(s.path) for s in sources]}
     return _rebuild(db, kept_in, command="import-warc", arguments=arguments, source="import")
-
-
-def _import_name(path: Path) -> str:
-    """The name an imported file is kept under: its content's digest (two files named alike in
-    two folders are two files; the same file imported twice is one), after the start of its
-    own name, so a listing still says what it was."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    name = path.name
-    suffix = next(s for s in WARC_SUFFIXES[::-1] if name.lower().endswith(s))
-    stem = name[: -len(suffix)][:40]
-    return f"import-{stem}-{digest.hexdigest()[:16]}{suffix}"
 
 
 def _rebuild(db: str | None, files: Callable[[Path], list[Path]], **options: Any) -> ReparseReport:

@@ -299,9 +299,9 @@ def test_import_warc_refuses_what_is_no_warc_file(tmp_path: Path) -> None:
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello")
     result = run_archiver("import-warc", str(text_file), home=tmp_path)
-    assert result.returncode == 2 and "not a .warc or .warc.gz file" in result.stderr
+    assert result.returncode == 1 and "is not a WARC, ARC or WACZ file" in result.stderr
     missing = run_archiver("import-warc", str(tmp_path / "gone.warc.gz"), home=tmp_path)
-    assert missing.returncode == 2 and "is not a file" in missing.stderr
+    assert missing.returncode == 1 and "is not a file" in missing.stderr
 
 
 def test_a_template_switch_to_an_unknown_markup_warns_with_the_url_and_fails_the_run(

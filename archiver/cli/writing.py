@@ -158,11 +158,14 @@ def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @DB_OPTION
 def import_warc(files: tuple[str, ...], db: str | None) -> None:
-    """Store the article pages of WARC files made by other tools (wget, Browsertrix, Heritrix).
+    """Store the article pages of WARC, ARC or WACZ files made by other tools (wget,
+    Browsertrix, ArchiveWeb.page, Heritrix, the Internet Archive's ARC files).
 
     Pages of a known markup become articles and threads as if crawled at the records' times;
-    other records are kept but give nothing. Each file is copied into the archive's WARC
-    directory, so `archiver reparse` rebuilds from it too.
+    other records are kept but give nothing. Each file is recognised by its content (any
+    suffix) and copied into the archive's WARC directory (ARC as WARC, a WACZ's WARC files
+    taken out), so `archiver reparse` rebuilds from it too; a file that is none of these is
+    refused and nothing is kept.
 
     Example:
 
@@ -173,8 +176,12 @@ def import_warc(files: tuple[str, ...], db: str | None) -> None:
     from archiver.api import import_warc as api_import_warc
     from archiver.db.lock import CrawlLocked
 
+    from archiver.warc.imports import NotAnArchive
+
     try:
         report = api_import_warc(list(files), db=db)
+    except NotAnArchive as error:  # junk, or a page saved under a WARC name: nothing kept
+        fail(str(error))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     except CrawlLocked as error:

@@ -1,0 +1,131 @@
+"""import-warc takes what archiving tools write (issue 20, item 4): WARC files under any suffix
+case, ARC files, WACZ packages; anything else is refused with one line and nothing kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from archiver.sitegen.loopback import LocalSite, Page
+from tests.archive_reader import query
+from tests.conftest import FAST, run_archiver
+from tests.family_markup import SPRING, page
+
+THREAD = "SELECT external_id, depth, position, author, posted_raw, body_text FROM comments " \
+         "ORDER BY position"  # fmt: skip
+HTML = page(SPRING, "legacy-walker").encode()
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A scrape of one article: its archive and its WARC file."""
+    home = tmp_path_factory.mktemp("crawled")
+    db = home / "archive.sqlite3"
+    with LocalSite({"/2024/02/29/haru/": Page(HTML)}) as site:
+        result = run_archiver("scrape", site.url("/2024/02/29/haru/"), "--db", str(db), *FAST,
+                              home=home)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (warc,) = (home / "warc").glob("*.warc.gz")
+    return db, warc
+
+
+def _import(tmp_path: Path, *files: Path) -> tuple[object, str]:
+    db = tmp_path / "imported.sqlite3"
+    result = run_archiver("import-warc", *map(str, files), "--db", str(db), home=tmp_path)
+    return result, str(db)
+
+
+def test_junk_and_pages_under_a_warc_name_are_refused_keeping_nothing(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    junk = tmp_path / "random.warc.gz"
+    junk.write_bytes(os.urandom(4096))
+    saved = tmp_path / "page.warc.gz"
+    saved.write_bytes(HTML)
+    empty_zip = tmp_path / "empty.wacz"
+    with zipfile.ZipFile(empty_zip, "w") as package:
+        package.writestr("pages/pages.jsonl", "{}\n")
+    for bad in (junk, saved, empty_zip):
+        # With a good file beside it: the whole import is refused, the good file not kept.
+        result, _ = _import(tmp_path, crawled[1], bad)
+        assert result.returncode == 1, result.stderr  # type: ignore[attr-defined]
+        lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+        assert len(lines) == 1 and lines[0].startswith("error: ") and str(bad) in lines[0]
+        assert "not a WACZ" in lines[0] or "is not a WARC, ARC or WACZ file" in lines[0]
+        assert not (tmp_path / "warc-imported").exists() or not any(
+            (tmp_path / "warc-imported").iterdir()
+        )
+
+
+def test_a_warc_under_an_upper_case_suffix_is_imported(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    shouted = tmp_path / "SITE.WARC.GZ"
+    shouted.write_bytes(crawled[1].read_bytes())
+    result, db = _import(tmp_path, shouted)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+    (kept,) = (tmp_path / "warc-imported").iterdir()
+    assert kept.name.startswith("import-SITE-") and kept.name.endswith(".warc.gz")
+
+
+def arc_file(url: str, date: str, body: bytes) -> bytes:
+    """An ARC (version 1) file of one HTTP response, as the Internet Archive's crawlers wrote
+    them: a filedesc record, then `URL IP date type length` and the response."""
+    desc = b"1 0 archiver-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)) + body  # fmt: skip
+    return b"filedesc://test.arc 0.0.0.0 %s text/plain %d\n%s\n" % (
+        date.encode(),
+        len(desc),
+        desc,
+    ) + b"%s 127.0.0.1 %s text/html %d\n%s\n" % (url.encode(), date.encode(), len(http), http)
+
+
+def test_an_arc_file_is_imported_as_warc(crawled: tuple[Path, Path], tmp_path: Path) -> None:
+    (url,) = [r["url"] for r in query(str(crawled[0]), "SELECT url FROM articles")]
+    arc = tmp_path / "old-crawl.arc"
+    arc.write_bytes(arc_file(url, "20240301091500", HTML))
+    result, db = _import(tmp_path, arc)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+    # Observed when the ARC record says it was fetched.
+    assert query(db, "SELECT first_seen_at FROM articles") == [
+        {"first_seen_at": "2024-03-01 09:15:00.000000"}
+    ]
+    (kept,) = (tmp_path / "warc-imported").iterdir()
+    assert kept.name.endswith(".warc.gz")
+
+
+def wacz(warc: Path, url: str) -> bytes:
+    """A WACZ package as Browsertrix and ArchiveWeb.page write one: the WARC under archive/,
+    pages/pages.jsonl (a header line, then one line per page), datapackage.json."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("archive/data.warc.gz", warc.read_bytes())
+        package.writestr("pages/pages.jsonl",
+                         '{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}\n'
+                         + json.dumps({"url": url, "ts": "2024-03-01T09:15:00Z",
+                                       "title": "春の便り"}) + "\n")  # fmt: skip
+        package.writestr("datapackage.json", json.dumps({"profile": "data-package",
+                                                         "wacz_version": "1.1.1"}))  # fmt: skip
+    return out.getvalue()
+
+
+def test_a_wacz_package_is_imported_and_again_changes_nothing(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    (url,) = [r["url"] for r in query(str(crawled[0]), "SELECT url FROM articles")]
+    package = tmp_path / "crawl.WACZ"
+    package.write_bytes(wacz(crawled[1], url))
+    result, db = _import(tmp_path, package)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+    again, _ = _import(tmp_path, package)
+    assert again.returncode == 0 and "1 compared, 0 changed" in again.stdout  # type: ignore[attr-defined]
+    assert len(list((tmp_path / "warc-imported").iterdir())) == 1
