@@ -108,7 +108,9 @@ def find_comments(root: HtmlElement) -> list[_Found]:
         known = by_number.get(number)
         if known is None:
             by_number[number] = known = _Found(number, element)
-        elif contains(element, known.element):
+        # Inside the one found first (its body's own id): a step or two up. Only else the
+        # walk up from that one, which is as long as the thread is deep.
+        elif not contains(known.element, element) and contains(element, known.element):
             known.element = element
         if match.group(3) is not None:
             known.hinted_parent = match.group(3)
