@@ -175,7 +175,6 @@ def import_warc(files: tuple[str, ...], db: str | None) -> None:
     """
     from archiver.api import import_warc as api_import_warc
     from archiver.db.lock import CrawlLocked
-
     from archiver.warc.imports import NotAnArchive
 
     try:
