@@ -3,6 +3,8 @@ case, ARC files, WACZ packages; anything else is refused with one line and nothi
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import os
@@ -10,8 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archiver.sitegen.loopback import LocalSite, Page
+from archiver.warc.digests import normalized, spellings
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver
 from tests.family_markup import SPRING, page
@@ -129,3 +134,57 @@ def test_a_wacz_package_is_imported_and_again_changes_nothing(
     again, _ = _import(tmp_path, package)
     assert again.returncode == 0 and "1 compared, 0 changed" in again.stdout  # type: ignore[attr-defined]
     assert len(list((tmp_path / "warc-imported").iterdir())) == 1
+
+
+def _archiveweb_page_file(path: Path, url: str, html: bytes, *, revisit_of: str | None) -> None:
+    """A WARC file as ArchiveWeb.page writes it: `sha256:` and base16 payload digests (a revisit
+    here `sha-256:` and base32, as another tool would)."""
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                            protocol="HTTP/1.1")  # fmt: skip
+    digest = hashlib.sha256(html).digest()
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        if revisit_of is None:
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(html), length=len(html), http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-03-01T09:15:00Z",
+                                   "WARC-Payload-Digest": "sha256:" + digest.hex()},
+            )  # fmt: skip
+        else:
+            record = writer.create_revisit_record(
+                url, "sha-256:" + base64.b32encode(digest).decode(), url, revisit_of,
+                http_headers=http, warc_headers_dict={"WARC-Date": "2024-03-05T08:00:00Z"},
+            )  # fmt: skip
+        writer.write_record(record)
+
+
+def test_revisits_find_their_originals_across_files_runs_and_digest_spellings(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    (url,) = [r["url"] for r in query(str(crawled[0]), "SELECT url FROM articles")]
+    first, later = tmp_path / "first.warc.gz", tmp_path / "later.warc.gz"
+    _archiveweb_page_file(first, url, HTML, revisit_of=None)
+    _archiveweb_page_file(later, url, HTML, revisit_of="2024-03-01T09:15:00Z")
+    result, db = _import(tmp_path, first)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    # Another run, another file: its revisit's original is one the archive already holds.
+    result, db = _import(tmp_path, later)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert "error" not in result.stderr  # type: ignore[attr-defined]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+    assert query(db, "SELECT last_crawled_at FROM articles") == [
+        {"last_crawled_at": "2024-03-05 08:00:00.000000"}
+    ]
+
+
+def test_digests_compare_as_what_they_say() -> None:
+    payload = hashlib.sha256(b"x").digest()
+    forms = ["sha256:" + payload.hex(), "SHA-256:" + payload.hex().upper(),
+             "sha-256:" + base64.b32encode(payload).decode(),
+             "sha256:" + base64.b32encode(payload).decode().rstrip("=").lower()]  # fmt: skip
+    assert len({normalized(f) for f in forms}) == 1
+    assert set(forms[:3]) <= spellings(forms[0])
+    sha1 = "sha1:" + base64.b32encode(hashlib.sha1(b"x").digest()).decode()
+    assert normalized(sha1) == sha1  # ours, as warcio writes it
+    assert normalized(None) is None and normalized("  ") is None
+    assert normalized("garbage") == "sha1:GARBAGE"  # unreadable: compared as written

@@ -25,6 +25,7 @@ from warcio.timeutils import iso_date_to_datetime
 from archiver.crawl.compression import BodyTooLarge, UndecodableBody, decoded_body
 from archiver.items import CaptureRecord
 from archiver.settings import DOWNLOAD_MAXSIZE
+from archiver.warc.digests import normalized
 from archiver.warc.writer import SPIDER_FIELD
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ def warc_files(directory: Path) -> list[Path]:
 
 
 def index_files(paths: Iterable[Path]) -> tuple[list[IndexedCapture], dict[str, IndexedCapture]]:
-    """Every capture of the files, in order of receipt, and the originals by payload digest."""
+    """Every capture of the files, in order of receipt, and the originals by payload digest
+    (normalized: one tool's revisit finds another's original)."""
     captures: list[IndexedCapture] = []
     for path in paths:
         captures.extend(index_file(path))
@@ -71,7 +73,7 @@ def index_files(paths: Iterable[Path]) -> tuple[list[IndexedCapture], dict[str, 
     ordered = [replace(c, sequence=sequence) for sequence, c in enumerate(captures)]
     originals: dict[str, IndexedCapture] = {}
     for capture in ordered:
-        digest = capture.record.payload_digest
+        digest = normalized(capture.record.payload_digest)
         if capture.record.record_type == "response" and digest and digest not in originals:
             originals[digest] = capture
     return ordered, originals
@@ -149,7 +151,7 @@ def load_response(
     http, body = _record_at(capture.path, capture.record.warc_offset, max_body, capture.url,
                             lenient=lenient)  # fmt: skip
     if capture.record.record_type == "revisit":
-        original = originals.get(capture.record.payload_digest or "")
+        original = originals.get(normalized(capture.record.payload_digest) or "")
         if original is None:
             raise LookupError(f"{capture.url}: revisit of a payload in no file read")
         _, body = _record_at(original.path, original.record.warc_offset, max_body, capture.url,

@@ -16,6 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,7 +33,14 @@ from archiver.db.models import Article, Base, Site
 from archiver.db.reconcile import ReconcileReport, reconcile_article
 from archiver.db.sites import site_zones
 from archiver.db.store import ArchiveStore
-from archiver.items import ArticleItem, CaptureKey, NotModifiedItem, SiteZone, Visit
+from archiver.items import (
+    ArticleItem,
+    CaptureKey,
+    CaptureRecord,
+    NotModifiedItem,
+    SiteZone,
+    Visit,
+)
 from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.discovery import Listed, merge, read_feed, read_sitemap
 from archiver.parse.extraction import PageExtract
@@ -40,6 +48,7 @@ from archiver.parse.prepare import fill_dates, rest_comments_url, zoned_article_
 from archiver.parse.replytree import build_thread
 from archiver.parse.restcomments import add_missing, read_answer
 from archiver.parse.urls import canonical_url, is_comment_page, site_domain
+from archiver.warc.digests import normalized, spellings
 from archiver.warc.reader import IndexedCapture, index_files, load_response
 
 logger = logging.getLogger(__name__)
@@ -256,6 +265,8 @@ def reparse(
     """
     paths = list(paths)
     captures, originals = index_files(paths)
+    if index_in is not None:  # revisits of payloads the archive's other files hold
+        originals.update(held_originals(engine, index_in, captures, originals))
     progress.info("progress: %d responses in %d WARC files", len(captures), len(paths))
     report = ReparseReport(files=len(paths), captures=len(captures))
     selected = _selected(captures, site, since)
@@ -289,6 +300,39 @@ def reparse(
             },
         )
     return report
+
+
+def held_originals(
+    engine: Engine,
+    directory: Path,
+    captures: list[IndexedCapture],
+    originals: dict[str, IndexedCapture],
+) -> dict[str, IndexedCapture]:
+    """The originals of revisits among `captures` that no file read holds, from the archive's
+    index of its WARC files (`captures`): an import's revisits of what an earlier one brought."""
+    missing = {
+        digest
+        for c in captures
+        if c.record.record_type == "revisit"
+        and (digest := normalized(c.record.payload_digest))
+        and digest not in originals
+    }
+    found: dict[str, IndexedCapture] = {}
+    table = Base.metadata.tables["captures"]
+    with engine.connect() as connection:
+        for digest in sorted(missing):
+            row = connection.execute(
+                select(table)
+                .where(table.c.record_type == "response",
+                       table.c.payload_digest.in_(spellings(digest)))
+                .order_by(table.c.fetched_at)
+                .limit(1)
+            ).first()  # fmt: skip
+            if row is not None and (directory / row.warc_file).is_file():
+                fields = {f.name: getattr(row, f.name) for f in dataclass_fields(CaptureRecord)}
+                found[digest] = IndexedCapture(directory / row.warc_file, CaptureRecord(**fields),
+                                               group=row.warc_file)  # fmt: skip
+    return found
 
 
 def _replay_and_reconcile(
