@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from warcio.timeutils import iso_date_to_datetime
 
 from archiver.config import resolve_db_url
 from archiver.db.engine import open_archive
@@ -112,7 +113,8 @@ def test_the_crawls_archive_every_response_in_valid_rotated_warc_files(crawled) 
     checked = subprocess.run([WARCIO, "check", *map(str, files)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     index = subprocess.run(
-        [WARCIO, "index", "-f", "warc-type,warc-target-uri,http:status,offset", *map(str, files)],
+        [WARCIO, "index", "-f", "warc-type,warc-target-uri,http:status,offset,warc-profile,"
+         "warc-refers-to-date", *map(str, files)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     records = [json.loads(line) for line in index.stdout.splitlines()]
@@ -126,6 +128,16 @@ def test_the_crawls_archive_every_response_in_valid_rotated_warc_files(crawled) 
     assert any("/comment-page-" in u for u in urls)
     statuses = {r["http:status"] for r in responses}
     assert {"200", "304"} <= statuses
+    # A 304 is a server-not-modified revisit pointing at the capture it confirms (issue 20,
+    # item 6): replay tools show that page, not an empty one.
+    full = {(c["url"], datetime.fromisoformat(c["fetched_at"]))
+            for c in query(db, "SELECT url, fetched_at FROM captures WHERE status = 200")}  # fmt: skip
+    not_modified = [r for r in responses if r["http:status"] == "304"]
+    for record in not_modified:
+        assert record["warc-type"] == "revisit"
+        assert record["warc-profile"].endswith("/warc/1.1/revisit/server-not-modified")
+        confirmed = iso_date_to_datetime(record["warc-refers-to-date"])
+        assert (record["warc-target-uri"], confirmed) in full
     # The database knows where each page is, and which article it belongs to.
     captures = query(db, "SELECT record_type, article_id, warc_file, warc_offset FROM captures")
     assert len(captures) == len(responses)

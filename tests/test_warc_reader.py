@@ -29,15 +29,17 @@ def test_records_read_back_with_their_time_status_and_body(tmp_path: Path) -> No
     again = write(files, "https://example.jp/a/", PAGE, T0 + timedelta(hours=1))  # identical
     other = write(files, "https://example.jp/b/", b"", T0, status=304)
     files.close()
+    # A 304 is a server-not-modified revisit: no payload, no payload digest (issue 20, item 6).
     assert (first.record_type, again.record_type, other.record_type) == (
-        "response", "revisit", "response",
+        "response", "revisit", "revisit",
     )  # fmt: skip
+    assert other.payload_digest is None
     assert again.warc_length < first.warc_length  # the payload is not stored twice
     captures, originals = index_files([tmp_path / first.warc_file])
     assert [c.record for c in sorted(captures, key=lambda c: c.record.warc_offset)] == [
         first, again, other,
     ]  # fmt: skip
-    revisit = next(c for c in captures if c.record.record_type == "revisit")
+    revisit = next(c for c in captures if c.record == again)
     response = load_response(revisit, originals)
     assert response.body == PAGE and response.text.startswith("<html>")
     assert response.url == "https://example.jp/a/" and response.status == 200

@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.python import to_unicode
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from archiver import clock
 from archiver.config import resolve_db_url, warc_dir
@@ -46,6 +46,12 @@ ARCHIVED = (
     .order_by(Capture.id)
     .limit(1)
 )
+CONFIRMED = (
+    select(Capture.url, Capture.fetched_at)
+    .where(Capture.url == bindparam("url"), Capture.status == 200)
+    .order_by(Capture.fetched_at.desc())
+    .limit(1)
+)
 
 
 class WarcMiddleware:
@@ -67,6 +73,7 @@ class WarcMiddleware:
                 SPIDER_FIELD: getattr(crawler.spidercls, "name", ""),
             },
             find_original=self._archived,
+            find_confirmed=self._confirmed,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         self.disk_full = False
@@ -123,7 +130,15 @@ class WarcMiddleware:
         )
 
     def _archived(self, digest: str) -> Original | None:
-        """The first response record of this payload in an earlier run, from the archive.
+        """The first response record of this payload in an earlier run, from the archive."""
+        return self._capture(ARCHIVED, {"digest": digest})
+
+    def _confirmed(self, url: str) -> Original | None:
+        """The latest full capture of `url` in an earlier run: what a 304 confirms."""
+        return self._capture(CONFIRMED, {"url": url})
+
+    def _capture(self, query: Select, parameters: dict[str, str]) -> Original | None:
+        """One capture from the archive's index.
 
         One connection for the crawl (a checkout with its ping per response cost ~1 ms), with
         no read transaction left open between lookups (SQLite's WAL could not checkpoint).
@@ -131,7 +146,7 @@ class WarcMiddleware:
         try:
             if self.connection is None:
                 self.connection = self.engine.connect()
-            row = self.connection.execute(ARCHIVED, {"digest": digest}).first()
+            row = self.connection.execute(query, parameters).first()
             self.connection.rollback()
         except Exception:  # no captures table yet (an archive being created): nothing archived
             self._close_connection()

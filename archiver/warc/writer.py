@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
@@ -25,6 +25,7 @@ WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetc
 DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
 RECENT_PAYLOADS = 1_000  # more than the responses between two stored items
 SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Transport framing the bytes we hold no longer carry (Twisted has undone the chunking).
 _FRAMING_HEADERS = frozenset({b"transfer-encoding"})
 
@@ -62,12 +63,16 @@ class WarcFiles:
         prefix: str = "archiver",
         info: dict[str, str] | None = None,
         find_original: Callable[[str], Original | None] = lambda digest: None,
+        find_confirmed: Callable[[str], Original | None] = lambda url: None,
     ) -> None:
         self.directory = directory
         self.max_size = max_size
         self.prefix = prefix
         self.info = info or {}
         self.find_original = find_original
+        # The latest full capture of a URL, which a 304 answer confirms (the archive's index).
+        self.find_confirmed = find_confirmed
+        self.confirmed: dict[str, Original] = {}  # this run's full captures, by URL
         self.run_token = uuid.uuid4().hex[:12]
         self.serial = 0
         self.file: BinaryIO | None = None
@@ -97,9 +102,11 @@ class WarcFiles:
         )
         digest = payload_digest(body)
         date = warc_date(fetched_at)
-        original = self._original(digest) if body else None
+        original = self._original(digest) if body and status != 304 else None
         headers = {"WARC-Date": date, "WARC-Warcinfo-ID": self.warcinfo_id}
-        if original is not None:
+        if status == 304:
+            record = self._not_modified(url, http_headers, headers)
+        elif original is not None:
             record = self.writer.create_revisit_record(
                 url,
                 digest,
@@ -121,6 +128,8 @@ class WarcFiles:
                 self.originals[digest] = Original(url, fetched_at)
                 if len(self.originals) > RECENT_PAYLOADS:
                     self.originals.popitem(last=False)
+        if status == 200:
+            self.confirmed[url] = Original(url, fetched_at)
         offset = out.tell()
         self._write(out, record)
         length = out.tell() - offset
@@ -146,8 +155,8 @@ class WarcFiles:
             fetched_at=fetched_at,
             status=status,
             content_type=dict((k.lower(), v) for k, v in http_headers.headers).get("content-type"),
-            record_type="revisit" if original is not None else "response",
-            payload_digest=digest,
+            record_type="revisit" if original is not None or status == 304 else "response",
+            payload_digest=None if status == 304 else digest,
             warc_file=self.name,
             warc_offset=offset,
             warc_length=length,
@@ -157,6 +166,19 @@ class WarcFiles:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+    def _not_modified(self, url: str, http: StatusAndHeaders, headers: dict[str, str]) -> Any:
+        """A 304 as WARC 1.1's server-not-modified revisit: its headers, no payload, pointing
+        at the capture it confirms where the archive has one (a replay shows that page)."""
+        record = self.writer.create_warc_record(
+            url, "revisit", http_headers=http, warc_headers_dict=headers
+        )
+        record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+        confirmed = self.confirmed.get(url) or self.find_confirmed(url)
+        if confirmed is not None:
+            record.rec_headers.add_header("WARC-Refers-To-Target-URI", confirmed.url)
+            record.rec_headers.add_header("WARC-Refers-To-Date", warc_date(confirmed.fetched_at))
+        return record
 
     def _original(self, digest: str) -> Original | None:
         return self.originals.get(digest) or self.find_original(digest)
