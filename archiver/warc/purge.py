@@ -31,11 +31,10 @@ from archiver import clock
 from archiver.crawl.responses import page_text
 from archiver.db import redaction
 from archiver.db.models import Base, Comment, RedactionVault
-from archiver.items import CaptureRecord
 from archiver.parse.profiles import load_profile
 from archiver.parse.scrub import Scrubbed, Wanted, scrub_html, scrub_rest
 from archiver.parse.urls import site_domain
-from archiver.warc.reader import IndexedCapture, load_response
+from archiver.warc.reader import indexed, load_response
 from archiver.warc.writer import WARC_VERSION, payload_digest
 
 logger = logging.getLogger(__name__)
@@ -174,10 +173,7 @@ def _wanted(connection: Any, info: redaction.RedactionInfo) -> Wanted | None:
 
 
 def _scrub(directory: Path, row: Row, wanted: Wanted) -> Scrubbed:
-    names = ("url", "fetched_at", "status", "content_type", "record_type", "payload_digest",
-             "warc_file", "warc_offset", "warc_length")  # fmt: skip
-    record = CaptureRecord(**{name: getattr(row, name) for name in names})
-    response = load_response(IndexedCapture(directory / row.warc_file, record, group=""), {})
+    response = load_response(indexed(directory, row), {})
     if not isinstance(response, TextResponse):
         return Scrubbed(found=False)
     if _is_json(row):

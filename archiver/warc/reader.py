@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,12 @@ class IndexedCapture:
     @property
     def status(self) -> int:
         return self.record.status
+
+
+def indexed(directory: Path, row: Any) -> IndexedCapture:
+    """A row of the archive's `captures` index as the capture it names in `directory`."""
+    record = CaptureRecord(**{f.name: getattr(row, f.name) for f in fields(CaptureRecord)})
+    return IndexedCapture(directory / row.warc_file, record, group=row.warc_file)
 
 
 def warc_files(directory: Path) -> list[Path]:

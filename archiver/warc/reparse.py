@@ -16,7 +16,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,7 +35,6 @@ from archiver.db.store import ArchiveStore
 from archiver.items import (
     ArticleItem,
     CaptureKey,
-    CaptureRecord,
     NotModifiedItem,
     SiteZone,
     Visit,
@@ -49,7 +47,7 @@ from archiver.parse.replytree import build_thread
 from archiver.parse.restcomments import add_missing, read_answer
 from archiver.parse.urls import canonical_url, is_comment_page, site_domain
 from archiver.warc.digests import normalized, spellings
-from archiver.warc.reader import IndexedCapture, index_files, load_response
+from archiver.warc.reader import IndexedCapture, index_files, indexed, load_response
 
 logger = logging.getLogger(__name__)
 progress = logging.getLogger("archiver.crawl.progress")  # shown by the CLI, as a crawl's progress
@@ -329,9 +327,7 @@ def held_originals(
                 .limit(1)
             ).first()  # fmt: skip
             if row is not None and (directory / row.warc_file).is_file():
-                fields = {f.name: getattr(row, f.name) for f in dataclass_fields(CaptureRecord)}
-                found[digest] = IndexedCapture(directory / row.warc_file, CaptureRecord(**fields),
-                                               group=row.warc_file)  # fmt: skip
+                found[digest] = indexed(directory, row)
     return found
 
 
