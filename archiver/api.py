@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
 from archiver import clock
@@ -34,6 +35,8 @@ from archiver.warc.purge import purge as purge_redaction
 from archiver.warc.reader import warc_files
 from archiver.warc.reparse import ReparseReport
 from archiver.warc.reparse import reparse as rebuild
+from archiver.warc.wacz import WaczFilters, WaczReport
+from archiver.warc.wacz import export_wacz as write_wacz
 
 
 @dataclass
@@ -305,6 +308,24 @@ def lift_redaction(target: str, *, by: str, db: str | None = None) -> RedactionI
         engine.dispose()
 
 
+def export_wacz(
+    output: str | Path,
+    *,
+    site: str | None = None,
+    since: date | datetime | None = None,
+    db: str | None = None,
+) -> WaczReport:
+    """Pack the archive's captures (of `site`'s articles, of those published since `since`)
+    as a WACZ file at `output`."""
+    url = resolve_db_url(db)
+    engine = read_archive(url)
+    try:
+        filters = WaczFilters(site=site, since=since)
+        return write_wacz(engine, warc_dir(url), Path(output), filters)
+    finally:
+        engine.dispose()
+
+
 def redactions(*, db: str | None = None) -> list[RedactionInfo]:
     """Every redaction, in force, lifted or purged, oldest first."""
     engine = read_archive(resolve_db_url(db))
@@ -316,14 +337,28 @@ def redactions(*, db: str | None = None) -> list[RedactionInfo]:
 
 def check_db(*, db: str | None = None) -> tuple[list[str], list[Finding]]:
     """`archiver db check`: the checks run on the archive and what they found (none: sound).
-    Changes nothing. Raises ArchiveUnavailable where there is no archive of ours."""
+    Changes nothing. Raises ArchiveUnavailable where there is no archive of ours.
+
+    A database without a single table is sound: it is what a first run killed before its
+    schema committed leaves (the schema is made in one transaction), and the next writing
+    command makes it."""
     url = resolve_db_url(db)
     try:
         read_archive(url).dispose()  # ours, and current
     except SchemaOutOfDate as error:
+        if _holds_no_table(url):
+            return ["schema"], []
         return ["schema"], [Finding("schema", str(error))]
     engine = make_engine(url)  # FTS5's own check is an INSERT that writes nothing
     try:
         return check_archive(engine, warc_dir(url))
+    finally:
+        engine.dispose()
+
+
+def _holds_no_table(url: URL) -> bool:
+    engine = make_engine(url)
+    try:
+        return not inspect(engine).get_table_names()
     finally:
         engine.dispose()

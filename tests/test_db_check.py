@@ -83,6 +83,20 @@ def test_each_damage_is_found_and_named(crawled: Path, tmp_path: Path, damage: s
     assert {f["check"] for f in report["findings"]} == {damage}, report
 
 
+def test_an_empty_database_a_first_run_killed_early_leaves_is_sound(tmp_path: Path) -> None:
+    # What kill -9 during the first run's schema transaction leaves: a WAL database, no table.
+    db = tmp_path / "archive.sqlite3"
+    with sqlite3.connect(db) as empty:
+        empty.execute("PRAGMA journal_mode=wal")
+    assert check(db, tmp_path) == (0, {"checks": ["schema"], "findings": []})
+    # One table (of an older schema) is no longer empty: an upgrade is due, and said.
+    with sqlite3.connect(db) as older:
+        older.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        older.execute("INSERT INTO alembic_version VALUES ('0009')")
+    code, report = check(db, tmp_path)
+    assert code == 1 and report["findings"][0]["check"] == "schema"
+
+
 def test_a_missing_warc_file_is_found(crawled: Path, tmp_path: Path) -> None:
     db = copy_of(crawled, tmp_path, with_warc=False)
     code, report = check(db, tmp_path)
