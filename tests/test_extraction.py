@@ -19,7 +19,9 @@ from archiver.parse.profiles import load_profile
 from archiver.parse.replytree import build_thread
 from tests.conftest import FIXTURES
 
-CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
+EXPECTED = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
+CASES = [c for c in EXPECTED if "article" in json.loads((c / "expected.json").read_text())]
+LISTINGS = [c for c in EXPECTED if c not in CASES]  # pages that are no article, and why
 PAGE_URL = "http://127.0.0.1:8000/2021/12/23/article/"
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
 
@@ -170,6 +172,37 @@ def test_comments_beside_a_reply_form_make_an_article() -> None:
 def test_a_listing_is_never_an_article_and_the_reason_is_named(body, body_class, reason) -> None:
     page = extract_page(_page(body, body_class), PAGE_URL, load_profile("x"))
     assert not page.is_article and page.refusal == reason
+
+
+@pytest.mark.parametrize("case", LISTINGS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_listing_of_another_engine_is_no_article(case: Path) -> None:
+    """Home, archive and tag pages of engines without WordPress's body classes, whose entries
+    carry article signals (microdata, og:type, an article element with a title)."""
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    page = extract_page((case / "page.html").read_text(encoding="utf-8"), "http://127.0.0.1:8000/",
+                        load_profile("x"))  # fmt: skip
+    assert not page.is_article
+    assert page.refusal is not None and page.refusal.startswith(expected["refusal"])
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # The entry's title linked to the page itself (hAtom engines print it so).
+        '<article class="entry hentry"><h1 class="entry-title"><a href="{url}">題</a></h1>'
+        '<div class="entry-content"><p>本文</p></div></article>',
+        # An unlinked title beside linked related-post cards.
+        '<article class="post"><h1>題</h1><p>本文</p></article>',
+    ],
+)
+def test_an_entry_page_with_linked_teasers_of_other_posts_stays_an_article(entry: str) -> None:
+    teasers = "".join(
+        f'<article class="related"><h3><a href="/posts/{n}/">関連{n}</a></h3></article>'
+        for n in range(3)
+    )
+    html = _page(entry.format(url=PAGE_URL) + f"<aside>{teasers}</aside>")
+    page = extract_page(html, PAGE_URL, load_profile("x"))
+    assert page.is_article, page.refusal
 
 
 def test_related_posts_on_a_single_post_do_not_make_it_a_listing() -> None:

@@ -12,6 +12,7 @@ from parsel import Selector
 
 from archiver.parse.dates import ISO_DATETIME
 from archiver.parse.extraction.counts import count_in, rank_of, shown_count
+from archiver.parse.extraction.entries import page_entries
 from archiver.parse.extraction.helpers import COMMENT_ID, inner_html
 from archiver.parse.extraction.links import (
     NEXT_CLASSES,
@@ -80,18 +81,20 @@ class WordPressArticleParser:
     def examine(self, sel: Selector, url: str = "") -> tuple[ArticleFields | None, str | None]:
         """The article's fields, or None and the reason the page is no article."""
         page = PageIndex(sel.root)
-        refused = self.refusal(page, sel)
+        refused = self.refusal(page, sel, url)
         return (None, refused) if refused is not None else (self._fields(page, url), None)
 
-    def refusal(self, page: PageIndex, sel: Selector) -> str | None:
+    def refusal(self, page: PageIndex, sel: Selector, url: str = "") -> str | None:
         """Why the page is no article page, or None when it is one.
 
         A listing is never an article: WordPress's body classes for home, blog, archive,
         category, tag and search pages, or two or more `post-N` entries (unless the body class
         says it is a single post, whose related posts may print such entries too). Otherwise
-        SPEC's signals: og:type, body class, JSON-LD type, an article element with a title, one
-        pre-HTML5 `div.post#post-N`, or comments beside a reply form. (JSON-LD or microdata
-        types, including a question page with its answers.)
+        SPEC's signals: body class, JSON-LD type, one pre-HTML5 `div.post#post-N`, or comments
+        beside a reply form; else, unless the page shows no comment and its entries are all
+        teasers of other pages (another engine's listing, see entries: such engines may print
+        og:type article on every page), og:type, a microdata article type or an article
+        element with a title. (Including a question page with its answers.)
         """
         classes = set(page.body_class.split())
         listing = sorted(LISTING_BODY_CLASSES & classes)
@@ -101,14 +104,21 @@ class WordPressArticleParser:
         if len(page.post_entries) >= 2 and not single:
             return f"a listing page ({len(page.post_entries)} post entries)"
         if (
+            single
+            or self._jsonld_types(sel) & ARTICLE_TYPES
+            or any(tag == "div" and "post" in names for tag, names in page.post_entries)
+            or (bool(page.comment_ids) and page.has_reply_form)
+        ):
+            return None
+        entries = page_entries(sel.root, url, page.links.get("canonical"))
+        if entries.listing and not page.comment_ids:
+            return f"a listing page ({entries.teasers} entries titled by links to their pages)"
+        if (
             page.meta.get("og:type") == "article"
-            or single
-            or (self._jsonld_types(sel) | page.item_types) & ARTICLE_TYPES
+            or page.item_types & ARTICLE_TYPES
             or (
                 page.first_tag.get("article") is not None and sel.xpath("//article[.//h1 or .//h2]")
             )
-            or any(tag == "div" and "post" in names for tag, names in page.post_entries)
-            or (bool(page.comment_ids) and page.has_reply_form)
         ):
             return None
         return "no article signal"
