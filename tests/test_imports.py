@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from warcio.warcwriter import WARCWriter
 from archiver.sitegen.loopback import LocalSite, Page
 from archiver.warc.digests import normalized, spellings
 from tests.archive_reader import query
-from tests.conftest import FAST, run_archiver
+from tests.archiving_tools import run_tool, wayback
+from tests.conftest import FAST, FIXTURES, run_archiver
 from tests.family_markup import SPRING, page
 
 THREAD = "SELECT external_id, depth, position, author, posted_raw, body_text FROM comments " \
@@ -177,6 +179,32 @@ def test_revisits_find_their_originals_across_files_runs_and_digest_spellings(
     ]
 
 
+def test_listing_pages_another_tool_captured_become_no_articles(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A mirror holds the home, archive and tag pages too (issue 20, item 7): their entries
+    carry article signals, yet only the article pages become articles."""
+    (url,) = [r["url"] for r in query(str(crawled[0]), "SELECT url FROM articles")]
+    root = url.split("/2024/")[0]
+    pages = {url: HTML, **{
+        f"{root}/{case.name}/": (case / "page.html").read_bytes()
+        for case in sorted((FIXTURES / "listings").iterdir())
+    }}  # fmt: skip
+    mirror = tmp_path / "mirror.warc.gz"
+    with mirror.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for page_url, body in pages.items():
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                    protocol="HTTP/1.1")  # fmt: skip
+            writer.write_record(writer.create_warc_record(
+                page_url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-03-01T09:15:00Z"}))  # fmt: skip
+    result, db = _import(tmp_path, mirror)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert query(db, "SELECT url FROM articles") == [{"url": url}]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+
+
 def test_digests_compare_as_what_they_say() -> None:
     payload = hashlib.sha256(b"x").digest()
     forms = ["sha256:" + payload.hex(), "SHA-256:" + payload.hex().upper(),
@@ -188,3 +216,38 @@ def test_digests_compare_as_what_they_say() -> None:
     assert normalized(sha1) == sha1  # ours, as warcio writes it
     assert normalized(None) is None and normalized("  ") is None
     assert normalized("garbage") == "sha1:GARBAGE"  # unreadable: compared as written
+
+
+# What real archiving tools write (py-wacz and pywb, installed by `make test` in .venv/tools;
+# Debian's wget is test_warc's).
+
+
+def test_a_wacz_py_wacz_creates_imports_into_the_rows_of_the_scrape(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    package = tmp_path / "created.wacz"
+    run_tool("wacz", "create", "-o", str(package), "--detect-pages", str(crawled[1]),
+             cwd=tmp_path)  # fmt: skip
+    result, db = _import(tmp_path, package)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert query(db, THREAD) == query(str(crawled[0]), THREAD)
+
+
+def test_what_pywb_records_through_its_proxy_imports_as_a_scrape_stores_it(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    run_tool("wb-manager", "init", "rec", cwd=tmp_path)
+    with LocalSite({"/2024/02/29/haru/": Page(HTML)}) as site:
+        url = site.url("/2024/02/29/haru/")
+        with wayback(tmp_path, "--record", "--proxy", "rec", "--proxy-record") as port:
+            proxy = urllib.request.ProxyHandler({"http": f"http://127.0.0.1:{port}"})
+            with urllib.request.build_opener(proxy).open(url, timeout=60) as answer:
+                assert answer.status == 200
+    recorded = sorted((tmp_path / "collections" / "rec" / "archive").glob("*.warc.gz"))
+    assert recorded
+    result, db = _import(tmp_path, *recorded)
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    # The same thread as archiver's own scrape of the page (which has another port in its URL).
+    ours = query(str(crawled[0]), THREAD)
+    assert ours and query(db, THREAD) == ours
+    assert query(db, "SELECT url FROM articles") == [{"url": url}]

@@ -135,7 +135,7 @@ def search(
 
 
 @click.command()
-@click.argument("dataset", type=click.Choice(DATASETS))
+@click.argument("dataset", type=click.Choice([*DATASETS, "wacz"]))
 @click.option(
     "-o",
     "--output",
@@ -160,7 +160,7 @@ def search(
 @click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel).")
 @DB_OPTION
 def export(
-    dataset: Dataset,
+    dataset: Dataset | Literal["wacz"],
     output: str,
     fmt: Format | None,
     since: datetime | None,
@@ -169,11 +169,16 @@ def export(
     bom: bool,
     db: str | None,
 ) -> None:
-    """Stream articles, comments or threads to CSV, JSON Lines or Parquet, in flat memory.
+    """Stream articles, comments or threads to CSV, JSON Lines or Parquet, in flat memory;
+    or pack the raw captures as a WACZ file for ReplayWeb.page, pywb and Browsertrix.
 
     threads are the comments in tree order (view comment_tree) with root_id, path and
     reply_count, and their article's URL and title. Times are UTC (ISO 8601 in text formats,
     timestamp[us, UTC] in Parquet), *_on columns are dates, JSON columns stay JSON.
+
+    wacz holds the WARC records of the chosen articles (--site, --since: their pages, comment
+    pages and REST answers), a CDXJ index and pages.jsonl (each article page, its comment
+    pages under it). Text hidden by `archiver redact` is cut out of the copies, or left out.
 
     Example:
 
@@ -181,7 +186,13 @@ def export(
         archiver export comments -o comments.parquet --since 2021-12-01
         archiver export threads --format csv --bom -o threads.csv --site grandfleet.info
         archiver export articles -o - --format jsonl | jq .title
+        archiver export wacz -o grandfleet.wacz --site grandfleet.info
     """
+    if dataset == "wacz":
+        if fmt is not None or bom or up_to_run is not None:
+            raise click.UsageError("wacz takes -o, --site and --since only")
+        _export_wacz(output, since, site, db)
+        return
     from archiver.read.export import ExportUnavailable, Filters
     from archiver.read.export import export as export_dataset
 
@@ -197,6 +208,24 @@ def export(
             fail(str(error))
     if output != "-":
         click.echo(f"{count} {dataset} rows written to {output} ({chosen})", err=True)
+
+
+def _export_wacz(output: str, since: datetime | None, site: str | None, db: str | None) -> None:
+    from archiver.api import export_wacz
+
+    if output == "-" or not output.lower().endswith(".wacz"):
+        raise click.UsageError("wacz is written to a file named *.wacz (-o FILE.wacz)")
+    try:
+        report = export_wacz(output, site=site, since=since.date() if since else None, db=db)
+    except (ArchiveUnavailable, OSError, RuntimeError) as error:
+        fail(str(error))
+    left_out = f", {report.redacted_left_out} left out" if report.redacted_left_out else ""
+    click.echo(
+        f"{report.pages} article pages ({report.comment_pages} comment pages), "
+        f"{report.records} captures in {report.warc_files} WARC files written to {output} "
+        f"({report.bytes:,} bytes; takedowns: {report.redacted_cut} records cut{left_out})",
+        err=True,
+    )
 
 
 def _on_terminal(output: str, fmt: Format) -> Callable[[str], str] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from io import BytesIO
@@ -40,7 +40,7 @@ from archiver.warc.writer import WARC_VERSION, payload_digest
 logger = logging.getLogger(__name__)
 
 CAPTURES = Base.metadata.tables["captures"]
-REDACTION_HEADER = "WARC-Archiver-Redaction"  # on a rewritten record: the redaction's number
+REDACTION_HEADER = "WARC-Archiver-Redaction"  # on a rewritten record: its redactions' numbers
 _PURGED_SUFFIX = re.compile(r"~r\d+$")
 _DROPPED = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -60,12 +60,26 @@ class PurgeReport:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def count(self, edits: dict[str, dict[int, Edit]]) -> None:
+        for edit in (edit for file_edits in edits.values() for edit in file_edits.values()):
+            self.records_removed += edit.drops
+            self.records_scrubbed += edit.new_payload is not None
+            self.authors_left += edit.author_left
+            self.revisits_followed += edit.new_digest is not None
+
 
 @dataclass(frozen=True)
-class _Edit:
-    new_payload: bytes | None = None  # a rewritten response's body (None: drop the record)
+class Edit:
+    """What becomes of one record: rewritten, pointed at a new payload, or (neither) dropped."""
+
+    new_payload: bytes | None = None  # a rewritten response's body
     content_type: str | None = None
     new_digest: str | None = None  # a revisit's new payload digest
+    author_left: bool = False  # rewritten, but an author's name could not be cut out with it
+
+    @property
+    def drops(self) -> bool:
+        return self.new_payload is None and self.new_digest is None
 
 
 def purge(
@@ -80,7 +94,8 @@ def purge(
         if info.purged_at is not None:  # again: what a killed run left, what crawls fetched
             replaced = (info.purge_report or {}).get("files_rewritten", {})
             _delete_replaced(directory, engine, replaced, info.id)
-        edits = _plan(engine, directory, info, report)
+        edits = plan(engine, directory, [info])
+        report.count(edits)
         if info.purged_at is not None and not edits:
             report.already = True  # nothing holds it any more
             return info, report
@@ -104,54 +119,48 @@ def purge(
         return redaction.info(connection, info.id), report
 
 
-def _plan(
-    engine: Engine, directory: Path, info: redaction.RedactionInfo, report: PurgeReport
-) -> dict[str, dict[int, _Edit]]:
-    """What to do to which record of which file: {file: {offset: edit}}."""
+def plan(
+    engine: Engine, directory: Path, infos: Sequence[redaction.RedactionInfo]
+) -> dict[str, dict[int, Edit]]:
+    """What to do to which record of which file ({file: {offset: edit}}) so that no record
+    shows what `infos` (redactions of one article) hide."""
     with engine.connect() as connection:
         rows = list(connection.execute(select(CAPTURES).where(
-            CAPTURES.c.article_id == info.article_id)))  # fmt: skip
-        wanted = _wanted(connection, info)
-    edits: dict[str, dict[int, _Edit]] = {}
+            CAPTURES.c.article_id == infos[0].article_id)))  # fmt: skip
+        wanted = [_wanted(connection, info) for info in infos]
+    edits: dict[str, dict[int, Edit]] = {}
     digests: dict[str, str | None] = {}  # old payload digest → new (None: removed)
     for row in rows:
-        if wanted is None:  # the whole article goes
-            edits.setdefault(row.warc_file, {})[row.warc_offset] = _Edit()
-            report.records_removed += 1
+        if None in wanted:  # the whole article goes
+            edits.setdefault(row.warc_file, {})[row.warc_offset] = Edit()
             if row.payload_digest and row.record_type == "response":
                 digests[row.payload_digest] = None
             continue
         if row.record_type != "response" or row.status != 200:
             continue
-        scrubbed = _scrub(directory, row, wanted)
+        scrubbed = _scrub(directory, row, [w for w in wanted if w is not None])
         if not scrubbed.found:
             continue
         if scrubbed.text is None:
             logger.warning("%s (%s @ %d): the comment cannot be cut out alone: the record is "
                            "removed whole", row.url, row.warc_file, row.warc_offset)  # fmt: skip
-            edits.setdefault(row.warc_file, {})[row.warc_offset] = _Edit()
-            report.records_removed += 1
+            edits.setdefault(row.warc_file, {})[row.warc_offset] = Edit()
             digests[row.payload_digest] = None
             continue
         payload = scrubbed.text.encode("utf-8")
         content_type = "application/json; charset=UTF-8" if _is_json(row) else (
             "text/html; charset=utf-8")  # fmt: skip
-        edits.setdefault(row.warc_file, {})[row.warc_offset] = _Edit(payload, content_type)
-        report.records_scrubbed += 1
-        report.authors_left += not scrubbed.author_cut
+        edits.setdefault(row.warc_file, {})[row.warc_offset] = Edit(
+            payload, content_type, author_left=not scrubbed.author_cut
+        )
         digests[row.payload_digest] = payload_digest(payload)
     with engine.connect() as connection:
         revisits = connection.execute(select(CAPTURES).where(
             CAPTURES.c.record_type == "revisit", CAPTURES.c.payload_digest.in_(digests)))  # fmt: skip
         for row in revisits:
-            if row.warc_offset in edits.get(row.warc_file, {}):
-                continue
-            new = digests[row.payload_digest]
-            edits.setdefault(row.warc_file, {})[row.warc_offset] = _Edit(new_digest=new)
-            if new is None:
-                report.records_removed += 1
-            else:
-                report.revisits_followed += 1
+            if row.warc_offset not in edits.get(row.warc_file, {}):
+                new = digests[row.payload_digest]
+                edits.setdefault(row.warc_file, {})[row.warc_offset] = Edit(new_digest=new)
     return edits
 
 
@@ -172,13 +181,28 @@ def _wanted(connection: Any, info: redaction.RedactionInfo) -> Wanted | None:
     return Wanted(comment.external_id, author or "", comment.posted_raw)
 
 
-def _scrub(directory: Path, row: Row, wanted: Wanted) -> Scrubbed:
+def _scrub(directory: Path, row: Row, wanted: list[Wanted]) -> Scrubbed:
+    """The record without every wanted comment (one after the other), if it shows any."""
     response = load_response(indexed(directory, row), {})
     if not isinstance(response, TextResponse):
         return Scrubbed(found=False)
     if _is_json(row):
-        return scrub_rest(response.text, wanted)
-    return scrub_html(page_text(response), row.url, load_profile(site_domain(row.url)), wanted)
+        text = response.text
+    else:
+        text = page_text(response)
+        profile = load_profile(site_domain(row.url))
+    found, author_cut = False, True
+    for comment in wanted:
+        if _is_json(row):
+            scrubbed = scrub_rest(text, comment)
+        else:
+            scrubbed = scrub_html(text, row.url, profile, comment)
+        if not scrubbed.found:
+            continue
+        if scrubbed.text is None:
+            return scrubbed  # no clean cut: the record goes whole
+        found, text, author_cut = True, scrubbed.text, author_cut and scrubbed.author_cut
+    return Scrubbed(found, text if found else None, author_cut)
 
 
 def _is_json(row: Row) -> bool:
@@ -186,7 +210,7 @@ def _is_json(row: Row) -> bool:
 
 
 def _rewrite(
-    path: Path, edits: dict[int, _Edit], redaction_id: int
+    path: Path, edits: dict[int, Edit], redaction_id: int
 ) -> tuple[str, dict[int, dict[str, Any] | None]]:
     """Write `path` anew with `edits` applied; the new name, and each indexed record's new
     place (None: removed)."""
@@ -200,7 +224,7 @@ def _rewrite(
     # Two handles: the iterator reads one in order, records are copied from the other.
     with open(path, "rb") as listed, open(path, "rb") as source, open(partial, "wb") as out:
         writer.out = out
-        for offset, length, record in _records(listed):
+        for offset, length, record in records_of(listed):
             edit = edits.get(offset)
             start = out.tell()
             if edit is None:
@@ -208,10 +232,10 @@ def _rewrite(
                 out.write(source.read(length))
                 moved[offset] = {"warc_offset": start, "warc_length": length}
                 continue
-            if edit.new_payload is None and edit.new_digest is None:
+            if edit.drops:
                 moved[offset] = None
                 continue
-            writer.write_record(_edited(writer, record, edit, redaction_id))
+            writer.write_record(edited_record(writer, record, edit, str(redaction_id)))
             place: dict[str, Any] = {"warc_offset": start, "warc_length": out.tell() - start}
             if edit.new_payload is not None:
                 place["payload_digest"] = payload_digest(edit.new_payload)
@@ -225,7 +249,7 @@ def _rewrite(
     return new_name, moved
 
 
-def _records(source: Any) -> Iterator[tuple[int, int, Any]]:
+def records_of(source: Any) -> Iterator[tuple[int, int, Any]]:
     """(offset, length, record) of every record of the file, in order."""
     records = ArchiveIterator(source)
     for record in records:
@@ -233,7 +257,7 @@ def _records(source: Any) -> Iterator[tuple[int, int, Any]]:
         yield records.get_record_offset(), records.get_record_length(), record
 
 
-def _edited(writer: WARCWriter, record: Any, edit: _Edit, redaction_id: int) -> Any:
+def edited_record(writer: WARCWriter, record: Any, edit: Edit, redactions: str) -> Any:
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI")
     kept = {
@@ -242,7 +266,7 @@ def _edited(writer: WARCWriter, record: Any, edit: _Edit, redaction_id: int) -> 
         if name.lower() in ("warc-date", "warc-warcinfo-id", "warc-ip-address",
                             "warc-concurrent-to")
     }  # fmt: skip
-    kept[REDACTION_HEADER] = str(redaction_id)
+    kept[REDACTION_HEADER] = redactions  # the number of each redaction it was cut for
     http = record.http_headers
     if edit.new_payload is None:  # a revisit following its rewritten original
         return writer.create_revisit_record(
