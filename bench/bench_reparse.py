@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archiver.config import resolve_db_url  # noqa: E402
+from archiver.config import resolve_db_url, warc_dir  # noqa: E402
 from archiver.crawl.responses import extract_response  # noqa: E402
 from archiver.db.engine import open_archive  # noqa: E402
 from archiver.parse.urls import is_comment_page  # noqa: E402
@@ -65,7 +65,9 @@ def main(articles: int, comments: int) -> None:
         )  # fmt: skip
         if crawled.returncode != 0:
             sys.exit(crawled.stderr[-2000:])
-    files = warc_files(work / "warc")
+    files = warc_files(warc_dir(resolve_db_url(str(work / "crawl.sqlite3"))))
+    if not files:
+        sys.exit(f"the crawl left no WARC file in {work}: nothing to measure")
     captures, originals = index_files(files)
     html = [c for c in captures if c.status == 200 and "html" in (c.record.content_type or "")]
     pages = [c for c in html if is_comment_page(c.url) or "/20" in c.url]  # article/comment pages
