@@ -179,6 +179,28 @@ def test_revisits_find_their_originals_across_files_runs_and_digest_spellings(
     ]
 
 
+def test_two_files_of_one_name_are_two_files_and_reparse_rebuilds_both(
+    crawled: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Two crawls' `pages.warc.gz` from two folders (issue 20, item 3): both kept, and a
+    reparse of the archive's WARC files alone gives back both articles."""
+    (url,) = [r["url"] for r in query(str(crawled[0]), "SELECT url FROM articles")]
+    other = url.replace("/haru/", "/natsu/")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "pages.warc.gz").write_bytes(crawled[1].read_bytes())
+    another_post = HTML.replace(b"77", b"78")  # its WordPress post id: another article
+    _archiveweb_page_file(tmp_path / "b" / "pages.warc.gz", other, another_post, revisit_of=None)
+    for folder in ("a", "b"):
+        result, db = _import(tmp_path, tmp_path / folder / "pages.warc.gz")
+        assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    assert len(list((tmp_path / "warc-imported").iterdir())) == 2
+    Path(db).unlink()
+    rebuilt = run_archiver("reparse", "--db", db, home=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert {r["url"] for r in query(db, "SELECT url FROM articles")} == {url, other}
+
+
 def test_listing_pages_another_tool_captured_become_no_articles(
     crawled: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -19,10 +19,15 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo import DEMO_ARTICLE_PATH
+from archiver.parse.urls import site_domain
+from archiver.sitegen.loopback import LocalSite, Page
 from tests.archive_reader import query
 from tests.archiving_tools import archiving_tool, run_tool, wayback
-from tests.conftest import run_archiver
+from tests.conftest import FAST, run_archiver
+from tests.family_markup import SPRING
+from tests.family_markup import page as family_page
 
+HTML = family_page(SPRING, "legacy-walker").encode()
 THREADS = ("SELECT a.url, c.external_id, c.depth, c.position, c.author, c.posted_raw, c.body_text "
            "FROM comments c JOIN articles a ON a.id = c.article_id ORDER BY a.url, c.position")  # fmt: skip
 
@@ -205,3 +210,30 @@ def test_text_under_a_takedown_never_leaves_in_the_package(demo: Path, tmp_path:
     assert not [url for url, _ in bodies if url.startswith(gone["url"])]
     assert gone["url"] not in {page["url"] for page in _pages(package)}
     assert _validate(package).returncode == 0
+
+
+def test_a_revisit_brings_its_original_from_another_site(tmp_path: Path) -> None:
+    """One payload on two hosts: the second is a revisit of the first. Packed alone, the second
+    site's package carries the first's response, and reads back into its thread."""
+    pages = {"/2024/02/29/haru/": Page(HTML)}
+    with LocalSite(pages) as first, LocalSite(pages, ("127.0.0.2", 0)) as second:
+        urls = [site.url("/2024/02/29/haru/") for site in (first, second)]
+        db = tmp_path / "archive.sqlite3"
+        done = run_archiver("scrape", *urls, "--db", str(db), *FAST, home=tmp_path)
+        assert done.returncode == 0, done.stderr
+    kinds = {row["url"]: row["record_type"] for row in query(str(db), "SELECT url, record_type "
+             "FROM captures WHERE url LIKE '%haru%'")}  # fmt: skip
+    assert sorted(kinds.values()) == ["response", "revisit"]
+    revisited = next(url for url, kind in kinds.items() if kind == "revisit")
+    package = tmp_path / "one.wacz"
+    result = _export(db, package, "--site", site_domain(revisited))
+    assert result.returncode == 0, result.stderr
+    assert [page["url"] for page in _pages(package)] == [revisited]
+    assert _payloads(package)[revisited] == HTML
+    assert _validate(package).returncode == 0
+    again = tmp_path / "again.sqlite3"
+    assert (
+        run_archiver("import-warc", str(package), "--db", str(again), home=tmp_path).returncode == 0
+    )
+    thread = THREADS.replace("ORDER BY", "WHERE a.url = :url ORDER BY")
+    assert query(str(again), thread, url=revisited) == query(str(db), thread, url=revisited)

@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,7 +62,7 @@ class ArchiveChanged(RuntimeError):
 @dataclass(frozen=True)
 class WaczFilters:
     site: str | None = None  # domain
-    since: Any = None  # a date or datetime: articles published on or after (as `export`)
+    since: date | datetime | None = None  # articles published on or after (as `export`)
 
 
 @dataclass
@@ -93,14 +93,13 @@ def export_wacz(
         rows = _selected(connection, filters)
         articles = _articles(connection, {row.article_id for row in rows} - {None})
         originals = _originals(connection, rows)
-        report.originals = len(originals)
-        rows += originals
     if not rows:
         raise NothingToExport("no capture matches: nothing to pack (see --site and --since)")
+    report.originals = len(originals)
     edits = _takedown_edits(engine, directory, report)
-    by_file: dict[str, dict[int, Row]] = {}
-    for row in rows:
-        by_file.setdefault(row.warc_file, {})[row.warc_offset] = row
+    by_file: dict[str, set[int]] = {}
+    for row in rows + originals:
+        by_file.setdefault(row.warc_file, set()).add(row.warc_offset)
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".wacz-", dir=output.parent) as work:
         packed = []
@@ -143,19 +142,8 @@ def _selected(connection: Any, filters: WaczFilters) -> list[Row]:
     return rows
 
 
-@dataclass(frozen=True)
-class _Original:
-    """A response packed for a revisit's sake: a captures row, marked."""
-
-    row: Row
-    original: bool = True
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, name)
-
-
-def _originals(connection: Any, rows: list[Row]) -> list[Any]:
-    """The earliest response of each payload a packed revisit repeats, unless packed."""
+def _originals(connection: Any, rows: list[Row]) -> list[Row]:
+    """The earliest response of each payload a chosen revisit repeats, unless chosen too."""
     have = {(row.warc_file, row.warc_offset) for row in rows}
     stored = {
         digest
@@ -168,8 +156,8 @@ def _originals(connection: Any, rows: list[Row]) -> list[Any]:
         for row in rows
         if row.record_type == "revisit" and row.payload_digest and row.payload_digest not in stored
     }
-    found: dict[str, Any] = {}
-    for digest in wanted:
+    found = []
+    for digest in sorted(wanted):
         original = connection.execute(
             select(CAPTURES)
             .where(CAPTURES.c.record_type == "response")
@@ -178,8 +166,9 @@ def _originals(connection: Any, rows: list[Row]) -> list[Any]:
             .limit(1)
         ).first()
         if original is not None and (original.warc_file, original.warc_offset) not in have:
-            found[digest] = _Original(original)
-    return list(found.values())
+            have.add((original.warc_file, original.warc_offset))
+            found.append(original)
+    return found
 
 
 def _articles(connection: Any, ids: set[int]) -> dict[int, Row]:
@@ -214,7 +203,7 @@ def _takedown_edits(engine: Engine, directory: Path, report: WaczReport) -> Take
 def _pack_file(
     source: Path,
     target: Path,
-    chosen: dict[int, Any],
+    chosen: set[int],
     edits: dict[int, tuple[Edit, str]],
     everything: bool,
     report: WaczReport,
@@ -308,7 +297,7 @@ def _pages(rows: list[Any], articles: dict[int, Row], edits: Takedowns) -> list[
     latest: dict[tuple[int, str], Any] = {}
     for row in rows:
         edit = edits.get(row.warc_file, {}).get(row.warc_offset)
-        if (row.article_id not in articles or row.status != 200 or getattr(row, "original", False)
+        if (row.article_id not in articles or row.status != 200
                 or "html" not in (row.content_type or "").lower()
                 or (edit is not None and edit[0].drops)):  # fmt: skip
             continue
