@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
-from scrapy.crawler import AsyncCrawlerProcess
-from scrapy.settings import Settings
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
 from archiver import clock
 from archiver import settings as archiver_settings
+from archiver.archive import Archive
 from archiver.config import describe_db, resolve_db_url, warc_dir
+from archiver.crawling.process import run_spider
 from archiver.db import redaction
 from archiver.db.check import Finding, check_archive
 from archiver.db.crawlstate import forget_site
@@ -35,8 +35,7 @@ from archiver.warc.purge import purge as purge_redaction
 from archiver.warc.reader import warc_files
 from archiver.warc.reparse import ReparseReport
 from archiver.warc.reparse import reparse as rebuild
-from archiver.warc.wacz import WaczFilters, WaczReport
-from archiver.warc.wacz import export_wacz as write_wacz
+from archiver.warc.wacz import WaczReport
 
 
 @dataclass
@@ -168,25 +167,18 @@ def _run_spider(
     arguments: dict[str, Any],
     settings: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """Run one spider in this process with archiver's settings; return its stats."""
-    crawl_settings = Settings()
-    crawl_settings.setmodule(archiver_settings, priority="project")
-    crawl_settings.update(
+    """Run one spider with archiver's settings (here, or in a child once this process's
+    reactor has run: see crawl.process); return its stats."""
+    return run_spider(
+        spider,
+        spider_arguments,
         {
             "ARCHIVER_DB": db_url.render_as_string(hide_password=False),
             "ARCHIVER_RUN_COMMAND": command,
             "ARCHIVER_RUN_ARGUMENTS": arguments,
-            # Logging belongs to the caller (the CLI configures it); a library must not.
-            "LOG_INSTALL_ROOT_HANDLER": False,
             **(settings or {}),
         },
-        priority="cmdline",
     )
-    process = AsyncCrawlerProcess(crawl_settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **spider_arguments)
-    process.start()
-    return crawler.stats.get_stats()
 
 
 def _result(stats: dict[str, Any], db_url: URL) -> RunResult:
@@ -317,13 +309,8 @@ def export_wacz(
 ) -> WaczReport:
     """Pack the archive's captures (of `site`'s articles, of those published since `since`)
     as a WACZ file at `output`."""
-    url = resolve_db_url(db)
-    engine = read_archive(url)
-    try:
-        filters = WaczFilters(site=site, since=since)
-        return write_wacz(engine, warc_dir(url), Path(output), filters)
-    finally:
-        engine.dispose()
+    with Archive.read(db) as archive:
+        return archive.export_wacz(output, site=site, since=since)
 
 
 def redactions(*, db: str | None = None) -> list[RedactionInfo]:

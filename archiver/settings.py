@@ -6,7 +6,7 @@ settings as `archiver scrape URL`. Settings named ARCHIVER_* are ours; the rest 
 
 from __future__ import annotations
 
-from archiver import __version__
+from archiver._version import __version__
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
@@ -36,13 +36,13 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # Scrapy's own hands robots.txt's rules to the first waiting request only (crawl/robots.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "archiver.crawl.robots.SharedRobotsTxtMiddleware": 100,
-    "archiver.crawl.middlewares.PoliteRetryMiddleware": 550,
+    "archiver.crawling.robots.SharedRobotsTxtMiddleware": 100,
+    "archiver.crawling.middlewares.PoliteRetryMiddleware": 550,
     # Scrapy's decoders, refusing what they cannot undo (the reader of the WARC uses the same).
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "archiver.crawl.compression.ContentDecodingMiddleware": 590,
+    "archiver.crawling.compression.ContentDecodingMiddleware": 590,
     # Before robots.txt (100): a redirect elsewhere must not fetch even that site's robots.txt.
-    "archiver.crawl.middlewares.StayOnSiteMiddleware": 50,
+    "archiver.crawling.middlewares.StayOnSiteMiddleware": 50,
     # Next to the downloader: what the server sent, before decompression, retries, redirects.
     "archiver.warc.middleware.WarcMiddleware": 950,
 }
@@ -71,12 +71,12 @@ LOG_LEVEL = "INFO"
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 
 # Failed and dropped items named by their URL in the log, not by every field (crawl/logformat.py).
-LOG_FORMATTER = "archiver.crawl.logformat.ItemNamingLogFormatter"
+LOG_FORMATTER = "archiver.crawling.logformat.ItemNamingLogFormatter"
 EXTENSIONS = {
-    "archiver.crawl.progress.CrawlProgress": 500,
+    "archiver.crawling.progress.CrawlProgress": 500,
     # AutoThrottle that keeps a site's robots.txt Crawl-delay as its least delay (crawl/robots.py).
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "archiver.crawl.robots.FlooredAutoThrottle": 0,
+    "archiver.crawling.robots.FlooredAutoThrottle": 0,
 }
 # Progress of a crawl: "bar" on a terminal, "log" for a line every ARCHIVER_PROGRESS_INTERVAL
 # seconds, None for neither (the CLI picks bar or log; `scrapy crawl` keeps Scrapy's LogStats).

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archiver.config import resolve_db_url, warc_dir  # noqa: E402
-from archiver.crawl.responses import extract_response  # noqa: E402
+from archiver.crawling.responses import extract_response  # noqa: E402
 from archiver.db.engine import open_archive  # noqa: E402
 from archiver.parse.urls import is_comment_page  # noqa: E402
 from archiver.sitegen.model import MARKUPS, generate  # noqa: E402

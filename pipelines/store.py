@@ -18,8 +18,8 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from archiver.config import describe_db, resolve_db_url
-from archiver.crawl.health import RunHealth
-from archiver.crawl.revisit import RevisitPolicy
+from archiver.crawling.health import RunHealth
+from archiver.crawling.revisit import RevisitPolicy
 from archiver.db.engine import open_archive
 from archiver.db.lock import Fence, LockLost
 from archiver.db.store import ArchiveStore

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from archiver.config import resolve_db_url
-from archiver.crawl.middlewares import first_url
-from archiver.crawl.responses import NotHTML, extract_response
+from archiver.crawling.middlewares import first_url
+from archiver.crawling.responses import NotHTML, extract_response
 from archiver.db.engine import make_engine
 from archiver.db.sites import site_zones
 from archiver.items import (

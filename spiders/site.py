@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from archiver import clock
 from archiver.config import resolve_db_url
-from archiver.crawl.plan import PlannedFetch, plan
+from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
 from archiver.db.engine import make_engine
 from archiver.db.lock import CrawlLocked, Fence, crawl_lock

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 from sqlalchemy import Engine, select
 
-from archiver.crawl.health import RunHealth
-from archiver.crawl.responses import extract_response
+from archiver.crawling.health import RunHealth
+from archiver.crawling.responses import extract_response
 from archiver.db.models import Article
 from archiver.db.models import Comment as StoredComment
 from archiver.db.store import ArchiveStore

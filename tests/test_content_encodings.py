@@ -14,7 +14,7 @@ import pytest
 from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 from scrapy.utils._compression import zstd
 
-from archiver.crawl.compression import BodyTooLarge, UndecodableBody, decoded_body
+from archiver.crawling.compression import BodyTooLarge, UndecodableBody, decoded_body
 from archiver.sitegen.loopback import LocalSite, Page
 from tests.archive_reader import query
 from tests.conftest import FAST, run_archiver

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
 from archiver import clock
-from archiver.crawl.middlewares import retry_after
-from archiver.crawl.plan import plan
-from archiver.crawl.revisit import RevisitPolicy
+from archiver.crawling.middlewares import retry_after
+from archiver.crawling.plan import plan
+from archiver.crawling.revisit import RevisitPolicy
 from archiver.items import KnownURL
 from archiver.parse.discovery import (
     merge,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from archiver.crawl.health import RunHealth
+from archiver.crawling.health import RunHealth
 from archiver.items import ArticleItem, CommentItem, PageBefore
 
 
@@ -46,7 +46,7 @@ def test_a_site_figure_below_90_percent_of_the_previous_run_is_a_drop() -> None:
     for n in range(10):
         health.observe(article(f"https://example.jp/{n}/", 5, 5, dated=n < 7), None)
     previous = {"example.jp": {"dates_parsed_share": 1.0, "comments_extracted_share": 1.0,
-                               "comments": 40, "comments_shown": 40}}  # fmt: skip
+                               "comments": 40, "comments_shown": 40, "articles": 8}}  # fmt: skip
     health.compare(previous)
     [(domain, drop)] = health.drops
     assert domain == "example.jp" and drop["figure"] == "dates_parsed_share"
@@ -60,6 +60,14 @@ def test_a_site_figure_below_90_percent_of_the_previous_run_is_a_drop() -> None:
     small.observe(article("https://example.jp/x/", 3, 3, dated=False), None)
     small.compare({"example.jp": {"dates_parsed_share": 1.0, "comments": 30}})
     assert small.drops == []
+    # The previous run was a scrape of one article (34 comments, every one dated): one
+    # thread's share, no sample of the site's templates to hold a crawl of the site to.
+    after_one = RunHealth()
+    for n in range(10):
+        after_one.observe(article(f"https://example.jp/{n}/", 5, 5, dated=n < 7), None)
+    after_one.compare({"example.jp": {"dates_parsed_share": 1.0, "comments": 34,
+                                      "articles": 1}})  # fmt: skip
+    assert after_one.drops == []
 
 
 def test_a_page_holding_fewer_comments_than_it_shows_is_a_failing_shortfall() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.crawl.logformat import ItemNamingLogFormatter
+from archiver.crawling.logformat import ItemNamingLogFormatter
 from archiver.parse.prepare import prepare_page
 from archiver.sitegen.loopback import LocalSite, Page
 from tests.archive_reader import query

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from archiver.crawl.health import RunHealth
+from archiver.crawling.health import RunHealth
 from archiver.items import KIND_COMMENT, ArticleItem
 from archiver.parse.prepare import prepare_page
 

@@ -237,3 +237,27 @@ def test_a_revisit_brings_its_original_from_another_site(tmp_path: Path) -> None
     )
     thread = THREADS.replace("ORDER BY", "WHERE a.url = :url ORDER BY")
     assert query(str(again), thread, url=revisited) == query(str(db), thread, url=revisited)
+
+
+def test_a_record_still_being_written_stays_out_and_a_lost_file_is_one_error(
+    demo: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "demo.sqlite3"
+    with sqlite3.connect(demo) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    shutil.copytree(demo.parent / "warc-demo", tmp_path / "warc-demo")
+    (warc,) = (tmp_path / "warc-demo").iterdir()
+    whole = warc.read_bytes()
+    # What a crawl writing meanwhile (or killed) leaves at the end: half a record, unindexed.
+    warc.write_bytes(whole + whole[: len(whole) // 3][-5000:])
+    package = tmp_path / "while.wacz"
+    result = _export(db, package)
+    assert result.returncode == 0, result.stderr
+    assert _validate(package).returncode == 0
+    assert "37 article pages" in result.stderr
+
+    warc.unlink()
+    lost = _export(db, tmp_path / "lost.wacz")
+    assert lost.returncode == 1 and "indexed, but gone" in lost.stderr
+    assert len(lost.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "lost.wacz").exists() and not list(tmp_path.glob(".*wacz*"))

@@ -36,11 +36,11 @@ def configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("archiver.crawl.progress").setLevel(logging.INFO)
+    logging.getLogger("archiver.crawling.progress").setLevel(logging.INFO)
 
 
 def _quiet_filter(record: logging.LogRecord) -> bool:
-    if record.name == "archiver.crawl.progress":  # a scheduled job's log shows how far a run got
+    if record.name == "archiver.crawling.progress":  # a scheduled job's log shows how far a run got
         return True
     ours = record.name.split(".")[0] == "archiver"  # spiders and pipelines are archiver.*
     if ours:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.cli.database import db
 from archiver.cli.logs import configure_logging
 from archiver.cli.reading import export, search, serve, stats, thread

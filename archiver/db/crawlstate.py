@@ -15,7 +15,7 @@ from archiver.items import KnownURL, Visit
 
 class DuePolicy(Protocol):
     """When a fetched URL is due again: what the store asks of the crawl's revisit policy
-    (archiver.crawl.revisit.RevisitPolicy), without the database depending on the crawl."""
+    (archiver.crawling.revisit.RevisitPolicy), without the database depending on the crawl."""
 
     @property
     def max_interval(self) -> timedelta: ...

@@ -26,7 +26,7 @@ from sqlalchemy.types import JSON, TypeEngine
 
 from archiver.db.models import Article, Comment, Site, comment_tree
 from archiver.db.types import UTCDateTime
-from archiver.read.search import as_instant
+from archiver.parse.since import as_instant
 
 Dataset = Literal["articles", "comments", "threads"]
 Format = Literal["csv", "jsonl", "parquet"]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, or_, select, table
 from sqlalchemy.orm import InstrumentedAttribute
 
 from archiver.db.models import Article, Comment, Site
+from archiver.parse.since import as_instant
 
 TRIGRAM = 3  # shortest query a trigram index can answer
 _FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
@@ -153,13 +153,6 @@ def _contains(
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def as_instant(value: date | datetime) -> datetime:
-    """A `--since` value as an instant: a date is the start of that day in Japan (JST)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
-    return datetime.combine(value, time(), ZoneInfo("Asia/Tokyo"))
 
 
 def snippet(text: str, variants: list[str], marks: tuple[str, str], width: int = 40) -> str:

@@ -28,7 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver import clock
-from archiver.crawl.responses import page_text
+from archiver.crawling.responses import page_text
 from archiver.db import redaction
 from archiver.db.models import Base, Comment, RedactionVault
 from archiver.parse.profiles import load_profile

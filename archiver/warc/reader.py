@@ -22,7 +22,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
-from archiver.crawl.compression import BodyTooLarge, UndecodableBody, decoded_body
+from archiver.crawling.compression import BodyTooLarge, UndecodableBody, decoded_body
 from archiver.items import CaptureRecord
 from archiver.settings import DOWNLOAD_MAXSIZE
 from archiver.warc.digests import normalized

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from archiver import clock
-from archiver.crawl.responses import NotHTML, extract_response
-from archiver.crawl.revisit import RevisitPolicy
+from archiver.crawling.responses import NotHTML, extract_response
+from archiver.crawling.revisit import RevisitPolicy
 from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base, Site
 from archiver.db.reconcile import ReconcileReport, reconcile_article
@@ -50,7 +50,9 @@ from archiver.warc.digests import normalized, spellings
 from archiver.warc.reader import IndexedCapture, index_files, indexed, load_response
 
 logger = logging.getLogger(__name__)
-progress = logging.getLogger("archiver.crawl.progress")  # shown by the CLI, as a crawl's progress
+progress = logging.getLogger(
+    "archiver.crawling.progress"
+)  # shown by the CLI, as a crawl's progress
 PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 
 SITE_SPIDER = "site"  # the spider of `archiver crawl`, whose fetches carry revisit state

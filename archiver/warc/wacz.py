@@ -34,11 +34,12 @@ from sqlalchemy import Engine, Row, select
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
-from archiver import __version__, clock
+from archiver import clock
+from archiver._version import __version__
 from archiver.db import redaction
 from archiver.db.models import Article, Base, Redaction, Site
+from archiver.parse.since import as_instant
 from archiver.parse.urls import site_domain
-from archiver.read.search import as_instant
 from archiver.warc.digests import spellings
 from archiver.warc.purge import Edit, edited_record, plan, records_of
 from archiver.warc.writer import WARC_VERSION

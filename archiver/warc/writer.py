@@ -18,7 +18,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from archiver import __version__
+from archiver._version import __version__
 from archiver.items import CaptureRecord
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly

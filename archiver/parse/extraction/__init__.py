@@ -25,8 +25,8 @@ from archiver.parse.extraction.wpcore import (
     ClassicCommentParser,
     WordPressCoreParser,
 )
-from archiver.parse.profiles import SiteProfile
-from archiver.parse.urls import canonical_url
+from archiver.parse.profiles import SiteProfile, load_profile
+from archiver.parse.urls import canonical_url, site_domain
 
 # Most specific first: a TCD page also carries core classes.
 COMMENT_PARSERS: tuple[WordPressCoreParser, ...] = (
@@ -78,7 +78,11 @@ class PageExtract:
         return self.article is not None
 
 
-def extract_page(html: str, url: str, profile: SiteProfile) -> PageExtract:
+def extract_page(html: str, url: str, profile: SiteProfile | None = None) -> PageExtract:
+    """What an HTML page holds: the article (None, and why, for other pages) and its comments
+    as they stand on this page. `profile`: the site's (default: the one its domain names)."""
+    if profile is None:
+        profile = load_profile(site_domain(url))
     # parsel's tree; typed html, as JSON-looking text is no JSON here
     sel, dropped = page_selector(html)
     nuls = html.count("\x00")

@@ -1,7 +1,7 @@
 """Crawl progress: a bar on a terminal, a plain line every minute in a log (Scrapy extension).
 
 Setting ARCHIVER_PROGRESS: "bar" (the CLI's choice when stderr is a terminal), "log" (plain
-lines at INFO on logger archiver.crawl.progress, every ARCHIVER_PROGRESS_INTERVAL seconds), or unset
+lines at INFO on logger archiver.crawling.progress, every ARCHIVER_PROGRESS_INTERVAL seconds), or unset
 (off: `scrapy crawl` and Scrapyd keep their own LogStats lines).
 """
 

@@ -26,6 +26,10 @@ SAMPLES = {
     "with_author_share": ("comments", 20),
     "markup_recognized_share": ("pages_with_comments", 5),
 }
+# ... and over several articles in both: one article's share is that thread's (its commenters
+# may all be anonymous), not the site's templates; a scrape of one article and a crawl of its
+# site are no two samples of one thing. The same page's own drops are judged page by page.
+SAMPLE_ARTICLES = 3
 
 
 @dataclass
@@ -153,6 +157,8 @@ class RunHealth:
                     continue
                 count, minimum = SAMPLES[name]
                 if now[count] < minimum or (earlier.get(count) or 0) < minimum:
+                    continue
+                if min(site.articles, earlier.get("articles") or 0) < SAMPLE_ARTICLES:
                     continue
                 if share < DROP_RATIO * before:
                     examples = {
