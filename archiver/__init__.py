@@ -22,10 +22,12 @@ if TYPE_CHECKING:
     from archiver.archive import Archive
     from archiver.parse.dates import parse_date
     from archiver.parse.extraction import extract_page
+    from archiver.runstats import RunCounts
 
 # Each public name and the module it lives in.
 _HOMES = {
     "Archive": "archiver.archive",
+    "RunCounts": "archiver.runstats",
     "RunResult": "archiver.api",
     "crawl": "archiver.api",
     "export_wacz": "archiver.api",
@@ -37,6 +39,7 @@ _HOMES = {
 }
 __all__ = [
     "Archive",
+    "RunCounts",
     "RunResult",
     "__version__",
     "crawl",

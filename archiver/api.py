@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from scrapy import Spider
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
-from archiver import clock
+from archiver import clock, runstats
 from archiver import settings as archiver_settings
 from archiver.archive import Archive
 from archiver.config import describe_db, resolve_db_url, warc_dir
@@ -27,6 +28,7 @@ from archiver.db.sites import SiteSummary, add_alias, choose_timezone, site_alia
 from archiver.db.store import ArchiveStore
 from archiver.parse.urls import site_domain, without_password
 from archiver.read.queries import ArticleSummary, article_summaries
+from archiver.runstats import RunCounts
 from archiver.spiders.article import ArticleSpider, validate_article_url
 from archiver.spiders.site import SiteSpider, validate_site_url
 from archiver.warc.imports import keep, recognise
@@ -53,7 +55,12 @@ class RunResult:
     @property
     def pages(self) -> int:
         """Pages fetched from the site (robots.txt not counted)."""
-        return self.stats.get("archiver/pages", 0)
+        return self.counts.pages
+
+    @cached_property
+    def counts(self) -> RunCounts:
+        """What the run's stats say, as numbers (new, changed and deleted comments, …)."""
+        return RunCounts.of(self.stats)
 
     @property
     def exit_code(self) -> int:
@@ -88,11 +95,11 @@ def scrape(
     settings = {"ARCHIVER_SITE_ALIASES": aliases, **(settings or {})}
     stats = _run_spider(ArticleSpider, {"urls": urls}, db_url, command, arguments, settings)
     result = _result(stats, db_url)
-    if stats.get("archiver/article_ids"):
-        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
+    if stats.get(runstats.ARTICLE_IDS):
+        result.articles = article_summaries(db_url, stats[runstats.ARTICLE_IDS])
     # One id per article item stored: two URLs of one post (its shortlink, its slug) are one
     # article stored twice, not a URL that stored nothing.
-    stored = len(stats.get("archiver/article_ids") or [])
+    stored = len(stats.get(runstats.ARTICLE_IDS) or [])
     if (
         stored < min(len(set(urls)), archiver_settings.ARCHIVER_SUMMARY_ARTICLES)
         and result.status == "ok"
@@ -154,8 +161,8 @@ def crawl(
     finally:
         engine.dispose()
     result = _result(stats, db_url)
-    if stats.get("archiver/article_ids"):
-        result.articles = article_summaries(db_url, stats["archiver/article_ids"])
+    if stats.get(runstats.ARTICLE_IDS):
+        result.articles = article_summaries(db_url, stats[runstats.ARTICLE_IDS])
     return result
 
 
@@ -183,8 +190,8 @@ def _run_spider(
 
 def _result(stats: dict[str, Any], db_url: URL) -> RunResult:
     return RunResult(
-        run_id=stats.get("archiver/run_id"),
-        status=stats.get("archiver/status", "failed"),
+        run_id=stats.get(runstats.RUN_ID),
+        status=stats.get(runstats.STATUS, "failed"),
         db=describe_db(db_url),
         db_url=db_url,
         errors=int(stats.get("log_count/ERROR", 0)),

@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from archiver import runstats
 from archiver.items import ArticleItem
 from archiver.parse.prepare import fill_dates
 
@@ -31,13 +32,13 @@ class DateNormalizationPipeline:
         if not isinstance(item, ArticleItem):
             return item
         report = fill_dates(item)
-        self.stats.inc_value("archiver/dates/parsed", report.parsed)
+        self.stats.inc_value(runstats.DATES_PARSED, report.parsed)
         for raw in report.article_unparsed:
-            self.stats.inc_value("archiver/dates/unparsed")
+            self.stats.inc_value(runstats.DATES_UNPARSED)
             logger.error("%s: cannot read article date %r", item.fetched_url, raw)
         logged: set[str] = set()
         for comment in report.comments_unparsed:
-            self.stats.inc_value("archiver/dates/unparsed")
+            self.stats.inc_value(runstats.DATES_UNPARSED)
             if comment.page_url not in logged:  # one line per page, not per comment
                 logged.add(comment.page_url)
                 logger.error(

@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from archiver import runstats
 from archiver.items import ArticleItem
 from archiver.parse.replytree import build_thread
 
@@ -25,9 +26,9 @@ class ReplyTreePipeline:
         if not isinstance(item, ArticleItem):
             return item
         report = build_thread(item.comments)
-        self.stats.inc_value("archiver/comments/extracted", report.comments)
+        self.stats.inc_value(runstats.COMMENTS_EXTRACTED, report.comments)
         if report.depth_fixes:
-            self.stats.inc_value("archiver/threads/depth_fixes", report.depth_fixes)
+            self.stats.inc_value(runstats.THREADS_DEPTH_FIXES, report.depth_fixes)
             logger.warning(
                 "%s: %d comment depths jumped more than one level and were clamped",
                 item.fetched_url,

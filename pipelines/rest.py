@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from scrapy.crawler import Crawler
 
+from archiver import runstats
 from archiver.items import KIND_COMMENT, ArticleItem, CommentItem, RestComment
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,10 @@ class RestCrossCheckPipeline:
         if not isinstance(item, ArticleItem) or item.rest_comments is None:
             return item
         report = cross_check(item)
-        self.stats.inc_value("archiver/rest/agreed", report.agreed)
-        self.stats.inc_value("archiver/rest/disagreements", len(report.disagreements))
-        self.stats.inc_value("archiver/rest/only_in_html", report.only_in_html)
-        self.stats.inc_value("archiver/rest/only_in_rest", report.only_in_rest)
+        self.stats.inc_value(runstats.REST_AGREED, report.agreed)
+        self.stats.inc_value(runstats.REST_DISAGREEMENTS, len(report.disagreements))
+        self.stats.inc_value(runstats.REST_ONLY_IN_HTML, report.only_in_html)
+        self.stats.inc_value(runstats.REST_ONLY_IN_REST, report.only_in_rest)
         for message in report.disagreements:
             logger.warning("%s: REST disagrees: %s", item.fetched_url, message)
         return item

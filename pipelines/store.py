@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from archiver import runstats
 from archiver.config import describe_db, resolve_db_url
 from archiver.crawling.health import RunHealth
 from archiver.crawling.revisit import RevisitPolicy
@@ -70,8 +71,8 @@ class ArchiveStorePipeline:
         # A writing command: the schema is upgraded here, under a lock, if it is behind.
         self.store = ArchiveStore(open_archive(self.db_url), fence=self.fence)
         self.run_id = self.store.start_run(self.command, self.arguments)
-        self.stats.set_value("archiver/run_id", self.run_id)
-        self.stats.set_value("archiver/db", describe_db(self.db_url))
+        self.stats.set_value(runstats.RUN_ID, self.run_id)
+        self.stats.set_value(runstats.DB, describe_db(self.db_url))
         # Threads are written on one thread of their own, one after another: the reactor goes on
         # fetching while a long thread is stored, and writes never race each other.
         self.writer.start()
@@ -91,7 +92,7 @@ class ArchiveStorePipeline:
                 logger.error("the archive's disk is full (%s): the crawl stops; what was stored "
                              "is whole, and a later run stores the rest", describe_db(self.db_url))  # fmt: skip
             self.disk_full = True
-            self.stats.set_value("archiver/stopped", "disk_full")
+            self.stats.set_value(runstats.STOPPED, "disk_full")
             self._close("disk_full")
             raise DropItem("not stored: the disk is full") from error
         except LockLost as error:
@@ -99,7 +100,7 @@ class ArchiveStorePipeline:
             # and ends with its summary.
             self.lock_lost = True
             logger.error("%s: %s; the crawl stops", getattr(item, "url", "the crawl"), error)
-            self.stats.inc_value("archiver/errors/lock_lost")
+            self.stats.inc_value(runstats.ERRORS_LOCK_LOST)
             self._close("lock_lost")
             raise DropItem(str(error)) from error
 
@@ -117,23 +118,23 @@ class ArchiveStorePipeline:
             await self._in_writer(store.keep_captures, captures, self.run_id)
         if isinstance(item, ArticleItem):
             result = await self._in_writer(store.store_article, item, self.run_id, self.policy)
-            self.stats.inc_value("archiver/articles/stored")
-            self.stats.inc_value("archiver/articles/new", int(result.article_new))
-            self.stats.inc_value("archiver/articles/changed", int(result.article_changed))
-            self.stats.inc_value("archiver/comments/new", result.comments_new)
-            self.stats.inc_value("archiver/comments/changed", result.comments_changed)
-            self.stats.inc_value("archiver/comments/deleted", result.comments_deleted)
+            self.stats.inc_value(runstats.ARTICLES_STORED)
+            self.stats.inc_value(runstats.ARTICLES_NEW, int(result.article_new))
+            self.stats.inc_value(runstats.ARTICLES_CHANGED, int(result.article_changed))
+            self.stats.inc_value(runstats.COMMENTS_NEW, result.comments_new)
+            self.stats.inc_value(runstats.COMMENTS_CHANGED, result.comments_changed)
+            self.stats.inc_value(runstats.COMMENTS_DELETED, result.comments_deleted)
             if result.purged_shown:
-                self.stats.inc_value("archiver/comments/purged_shown", result.purged_shown)
+                self.stats.inc_value(runstats.COMMENTS_PURGED_SHOWN, result.purged_shown)
                 logger.warning(
                     "%s still shows %d purged comment(s): this fetch's raw capture holds their "
                     "text again (the archive's rows stay blank); `archiver redact --purge` "
                     "again cuts it out", item.fetched_url, result.purged_shown,
                 )  # fmt: skip
             if result.comments_rekeyed:
-                self.stats.inc_value("archiver/comments/rekeyed", result.comments_rekeyed)
+                self.stats.inc_value(runstats.COMMENTS_REKEYED, result.comments_rekeyed)
             if result.zone_change is not None:
-                self.stats.inc_value("archiver/sites/zone_changed")
+                self.stats.inc_value(runstats.SITES_ZONE_CHANGED)
                 logger.warning(
                     "%s: the page's own offsets put %s in %s (it was %s); rows stored before "
                     "keep their reading until `archiver reparse`",
@@ -143,25 +144,25 @@ class ArchiveStorePipeline:
                 item, result.before, load_profile(item.domain).accept_shortfall
             )
             if shortfall is not None:
-                self.stats.inc_value("archiver/health/short_pages")
+                self.stats.inc_value(runstats.HEALTH_SHORT_PAGES)
                 if not shortfall.moving:  # a thread that moved: the spider said so already
                     # Nothing lost silently: the page showed more than we kept, at this URL.
                     log = logger.error if shortfall.fails else logger.warning
                     log("%s: %s", item.fetched_url, shortfall.describe())
             # The summary's articles: the first ones stored, not every one of a big crawl
             # (the stats go into crawl_runs as JSON).
-            ids = self.stats.get_value("archiver/article_ids")
+            ids = self.stats.get_value(runstats.ARTICLE_IDS)
             if ids is None:
-                self.stats.set_value("archiver/article_ids", [result.article_id])
+                self.stats.set_value(runstats.ARTICLE_IDS, [result.article_id])
             elif len(ids) < self.summary_articles:
                 ids.append(result.article_id)
         elif isinstance(item, GoneItem) and await self._in_writer(
             store.mark_gone, item.url, item.fetched_at, item.visit, self.policy
         ):
-            self.stats.inc_value("archiver/articles/gone")
+            self.stats.inc_value(runstats.ARTICLES_GONE)
         elif isinstance(item, NotModifiedItem):
             await self._in_writer(store.not_modified, item, self.policy)
-            self.stats.inc_value("archiver/articles/not_modified")
+            self.stats.inc_value(runstats.ARTICLES_NOT_MODIFIED)
         return item
 
     def captured(self, capture: CaptureRecord) -> None:
@@ -190,7 +191,7 @@ class ArchiveStorePipeline:
                     raise
                 logger.warning("the database connection was lost (%s); writing again on a new "
                                "one", str(error.orig).strip().splitlines()[0])  # fmt: skip
-                self.stats.inc_value("archiver/db/reconnects")
+                self.stats.inc_value(runstats.DB_RECONNECTS)
         raise AssertionError("unreachable")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -205,25 +206,25 @@ class ArchiveStorePipeline:
             # The sign that a site changed its templates: the run says so in its exit code.
             logger.warning("%s: extraction health dropped: %s", drop.get("url", domain),
                            drop["what"])  # fmt: skip
-        self.stats.set_value("archiver/health/drops", len(self.health.drops))
-        self.stats.set_value("archiver/health", self.health.as_json())
+        self.stats.set_value(runstats.HEALTH_DROPS, len(self.health.drops))
+        self.stats.set_value(runstats.HEALTH, self.health.as_json())
         stats = self.stats.get_stats()
         errors = int(stats.get("log_count/ERROR", 0))
         failed = errors or self.health.drops
         status = "interrupted" if reason != "finished" else "failed" if failed else "ok"
         # Pages of the site, not robots.txt.
         pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
-        self.stats.set_value("archiver/pages", pages)
+        self.stats.set_value(runstats.PAGES, pages)
         counts = {
             "pages": pages,
-            "articles_new": stats.get("archiver/articles/new", 0),
-            "articles_changed": stats.get("archiver/articles/changed", 0),
-            "comments_new": stats.get("archiver/comments/new", 0),
-            "comments_changed": stats.get("archiver/comments/changed", 0),
-            "comments_deleted": stats.get("archiver/comments/deleted", 0),
+            "articles_new": stats.get(runstats.ARTICLES_NEW, 0),
+            "articles_changed": stats.get(runstats.ARTICLES_CHANGED, 0),
+            "comments_new": stats.get(runstats.COMMENTS_NEW, 0),
+            "comments_changed": stats.get(runstats.COMMENTS_CHANGED, 0),
+            "comments_deleted": stats.get(runstats.COMMENTS_DELETED, 0),
             "errors": errors,
         }
-        self.stats.set_value("archiver/status", status)
+        self.stats.set_value(runstats.STATUS, status)
         try:
             self.store.finish_run(
                 self.run_id,

@@ -12,6 +12,7 @@ from scrapy.http import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
+from archiver import runstats
 from archiver.config import resolve_db_url
 from archiver.crawling.middlewares import first_url
 from archiver.crawling.responses import NotHTML, extract_response
@@ -87,7 +88,7 @@ class ArticleSpider(scrapy.Spider):
             return
         if page.article is None:
             if response.meta.get("archiver_candidate"):  # a link of an archive page, not a post
-                self.crawler.stats.inc_value("archiver/crawl/not_articles")
+                self.crawler.stats.inc_value(runstats.CRAWL_NOT_ARTICLES)
                 return
             self._error("not_article", "%s is not an article page (%s)", response.url, page.refusal)
             return
@@ -151,7 +152,7 @@ class ArticleSpider(scrapy.Spider):
                     len(item.comments),
                     item.comment_count_shown,
                 )
-                self.crawler.stats.inc_value("archiver/threads/short")
+                self.crawler.stats.inc_value(runstats.THREADS_SHORT)
             rest = self._rest_request(item, 1)
             yield rest if rest is not None else item
 
@@ -204,7 +205,7 @@ class ArticleSpider(scrapy.Spider):
                 "read from the REST API (source 'rest'); the thread is kept as incomplete",
                 item.fetched_url, added, item.comment_count_shown, len(item.comments) - added,
             )  # fmt: skip
-            self.crawler.stats.inc_value("archiver/rest/comments_added", added)
+            self.crawler.stats.inc_value(runstats.REST_COMMENTS_ADDED, added)
         yield item
 
     def rest_failed(self, failure: Failure) -> Iterator[Any]:
@@ -220,7 +221,7 @@ class ArticleSpider(scrapy.Spider):
             logger.warning("%s: no REST cross-check for this site: %s", item.fetched_url, reason)
             self.rest_refused.add(item.domain)
         item.rest_comments = None
-        self.crawler.stats.inc_value("archiver/rest/unusable")
+        self.crawler.stats.inc_value(runstats.REST_UNUSABLE)
 
     @property
     def site_zones(self) -> dict[str, SiteZone]:
@@ -245,18 +246,18 @@ class ArticleSpider(scrapy.Spider):
             return None
         except Exception:  # a parser bug must not end the crawl; the URL says where to look
             logger.exception("cannot parse %s", response.url)
-            self.crawler.stats.inc_value("archiver/errors/parse")
+            self.crawler.stats.inc_value(runstats.ERRORS_PARSE)
             return None
         if page.tags_dropped:  # named in the log by extract_response
-            self.crawler.stats.inc_value("archiver/health/pages_cut")
-            self.crawler.stats.inc_value("archiver/health/tags_dropped", page.tags_dropped)
+            self.crawler.stats.inc_value(runstats.HEALTH_PAGES_CUT)
+            self.crawler.stats.inc_value(runstats.HEALTH_TAGS_DROPPED, page.tags_dropped)
         if page.nul_chars:
-            self.crawler.stats.inc_value("archiver/health/nul_chars", page.nul_chars)
+            self.crawler.stats.inc_value(runstats.HEALTH_NUL_CHARS, page.nul_chars)
         return page
 
     def _error(self, kind: str, message: str, *args: Any) -> None:
         logger.error(message, *args)
-        self.crawler.stats.inc_value(f"archiver/errors/{kind}")
+        self.crawler.stats.inc_value(runstats.error(kind))
 
 
 # Failures whose own message says little to a user.

@@ -24,7 +24,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from archiver import clock
+from archiver import clock, runstats
 from archiver.config import resolve_db_url
 from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
@@ -165,7 +165,7 @@ class SiteSpider(ArticleSpider):
             discovery.listed.extend(content.pages)
             for child in content.sitemaps:
                 yield self._discovery_request(discovery, child, self.parse_sitemap)
-            self.crawler.stats.inc_value("archiver/crawl/sitemaps")
+            self.crawler.stats.inc_value(runstats.CRAWL_SITEMAPS)
         yield from self._discovered(discovery)
 
     def parse_robots(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
@@ -180,7 +180,7 @@ class SiteSpider(ArticleSpider):
     def parse_feed(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
         if response.status == 200:
             discovery.listed.extend(read_feed(response.body, answering(discovery, response)))
-            self.crawler.stats.inc_value("archiver/crawl/feeds")
+            self.crawler.stats.inc_value(runstats.CRAWL_FEEDS)
         yield from self._discovered(discovery)
 
     def parse_listing(self, response: Response, discovery: SiteDiscovery) -> Iterator[Any]:
@@ -200,7 +200,7 @@ class SiteSpider(ArticleSpider):
         # A sitemap or feed that cannot be fetched is not the end: the others, or the archive
         # pages, still list the articles. Counted, and logged as a warning.
         logger.warning("cannot fetch %s for discovery: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("archiver/crawl/discovery_failed")
+        self.crawler.stats.inc_value(runstats.CRAWL_DISCOVERY_FAILED)
         yield from self._discovered(discovery)
 
     def _discovered(self, discovery: SiteDiscovery) -> Iterator[Any]:
@@ -230,13 +230,13 @@ class SiteSpider(ArticleSpider):
             since=self.since,
             limit=self.max_articles,
         )
-        stats.set_value(f"archiver/crawl/{discovery.domain}/listed", len(listed))
-        stats.inc_value("archiver/crawl/listed", len(listed))
-        stats.inc_value("archiver/crawl/skipped_not_due", crawl_plan.skipped_not_due)
-        stats.inc_value("archiver/crawl/skipped_old", crawl_plan.skipped_old)
-        stats.inc_value("archiver/crawl/skipped_limit", crawl_plan.skipped_limit)
+        stats.set_value(runstats.listed_on(discovery.domain), len(listed))
+        stats.inc_value(runstats.CRAWL_LISTED, len(listed))
+        stats.inc_value(runstats.CRAWL_SKIPPED_NOT_DUE, crawl_plan.skipped_not_due)
+        stats.inc_value(runstats.CRAWL_SKIPPED_OLD, crawl_plan.skipped_old)
+        stats.inc_value(runstats.CRAWL_SKIPPED_LIMIT, crawl_plan.skipped_limit)
         for fetch in crawl_plan.fetches:
-            stats.inc_value(f"archiver/crawl/planned/{fetch.reason}")
+            stats.inc_value(runstats.planned(fetch.reason))
             self.planned.append((fetch, fetch.url in candidates))
         # A window of requests at a time, refilled as articles answer: the scheduler never
         # holds a whole site's requests (memory stays flat from a thousand articles to a million).
@@ -301,7 +301,7 @@ class SiteSpider(ArticleSpider):
         if check.pending:
             return
         if check.changed:
-            self.crawler.stats.inc_value("archiver/crawl/older_pages_changed")
+            self.crawler.stats.inc_value(runstats.CRAWL_OLDER_PAGES_CHANGED)
             yield scrapy.Request(  # the whole thread again, unconditionally
                 check.url,
                 callback=self.parse_article,

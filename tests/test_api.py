@@ -40,6 +40,7 @@ def test_the_documented_examples_run_as_written(tmp_path: Path) -> None:
     # What the comments beside the prints say they print.
     assert lines[0] == "ok 34 5"
     assert lines[1] == "ok 37 ok"
+    assert lines[2] == "36 0"
     assert "2021-12-23 01:05:00+00:00 2021-12-23 minute" in lines
     assert "2021-12-24 09:00:00+00:00" in lines
     assert "題 [('3', '名無し')]" in lines

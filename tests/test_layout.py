@@ -27,6 +27,7 @@ ROOMS = {
         "archiver.config",
         "archiver._moved",
         "archiver._version",
+        "archiver.runstats",
         "archiver.home",
         "archiver.dates",
     ),

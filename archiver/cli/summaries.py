@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archiver import runstats
 from archiver.api import RunResult
 from archiver.cli.options import (
     console,
@@ -19,13 +20,12 @@ def print_summary(result: RunResult, limit: int = 10) -> None:
         _print_article(article)
     if len(result.articles) > limit:
         console.print(f"… and {len(result.articles) - limit} more articles")
-    stats = result.stats
+    counts = result.counts
     console.print(
-        f"  stored:     {stats.get('archiver/comments/new', 0)} new, "
-        f"{stats.get('archiver/comments/changed', 0)} changed, "
-        f"{stats.get('archiver/comments/deleted', 0)} deleted comments"
+        f"  stored:     {counts.comments_new} new, {counts.comments_changed} changed, "
+        f"{counts.comments_deleted} deleted comments"
     )
-    _print_health(stats)
+    _print_health(result.stats)
     console.print(f"  database:   {shown(result.db)}")
     console.print(f"  data home:  {shown(str(data_home()))}")
     _print_run_line(result, f"#{result.run_id if result.run_id is not None else '-'} ")
@@ -47,50 +47,38 @@ def _print_run_line(result: RunResult, prefix: str = "", suffix: str = "") -> No
 
 def print_crawl_summary(result: RunResult) -> None:
     """One screen: what was listed, what the plan fetched, what the archive got, what failed."""
-    stats = result.stats
-    planned = {
-        reason: stats.get(f"archiver/crawl/planned/{reason}", 0)
-        for reason in ("new", "changed", "due", "full")
-    }
-    statuses = {
-        code: stats.get(f"downloader/response_status_count/{code}", 0)
-        for code in (200, 304, 404, 410, 429, 503)
-    }
+    counts = result.counts
+    planned, answers = counts.planned, counts.answers
     console.print(f"[bold]crawl run #{result.run_id if result.run_id is not None else '-'}[/bold]")
     console.print(
-        f"  listed:     {stats.get('archiver/crawl/listed', 0)} articles "
-        f"({_plural(stats.get('archiver/crawl/sitemaps', 0), 'sitemap')}, "
-        f"{_plural(stats.get('archiver/crawl/feeds', 0), 'feed')})"
+        f"  listed:     {counts.listed} articles ({_plural(counts.sitemaps, 'sitemap')}, "
+        f"{_plural(counts.feeds, 'feed')})"
     )
     console.print(
         f"  fetched:    {planned['new'] + planned['full']} new/full, {planned['changed']} changed, "
-        f"{planned['due']} due; skipped {stats.get('archiver/crawl/skipped_not_due', 0)} not due, "
-        f"{stats.get('archiver/crawl/skipped_old', 0)} older than --since, "
-        f"{stats.get('archiver/crawl/skipped_limit', 0)} over --max-articles"
+        f"{planned['due']} due; skipped {counts.skipped_not_due} not due, "
+        f"{counts.skipped_old} older than --since, {counts.skipped_limit} over --max-articles"
     )
     console.print(
-        f"  answers:    {statuses[200]} × 200, {statuses[304]} × 304 (unchanged), "
-        f"{statuses[404] + statuses[410]} gone, {statuses[429] + statuses[503]} × 429/503"
+        f"  answers:    {answers[200]} × 200, {answers[304]} × 304 (unchanged), "
+        f"{answers[404] + answers[410]} gone, {answers[429] + answers[503]} × 429/503"
     )
     console.print(
-        f"  articles:   {stats.get('archiver/articles/new', 0)} new, "
-        f"{stats.get('archiver/articles/changed', 0)} changed, "
-        f"{stats.get('archiver/articles/stored', 0)} stored, "
-        f"{stats.get('archiver/articles/not_modified', 0)} unchanged"
+        f"  articles:   {counts.articles_new} new, {counts.articles_changed} changed, "
+        f"{counts.articles_stored} stored, {counts.articles_not_modified} unchanged"
     )
     console.print(
-        f"  comments:   {stats.get('archiver/comments/new', 0)} new, "
-        f"{stats.get('archiver/comments/changed', 0)} changed, "
-        f"{stats.get('archiver/comments/deleted', 0)} deleted"
+        f"  comments:   {counts.comments_new} new, {counts.comments_changed} changed, "
+        f"{counts.comments_deleted} deleted"
     )
-    _print_health(stats)
+    _print_health(result.stats)
     console.print(f"  database:   {shown(result.db)}")
     _print_run_line(result, suffix="" if result.status == "ok" else " (see the error lines above)")
 
 
 def _print_health(stats: dict[str, Any]) -> None:
     """Extraction health per site; drops (warned above) in red."""
-    for domain, figures in (stats.get("archiver/health") or {}).items():
+    for domain, figures in (stats.get(runstats.HEALTH) or {}).items():
         console.print(
             f"  health:     {shown(domain)}: comments {_percent(figures['comments_extracted_share'])} "
             f"of shown, dates {_percent(figures['dates_parsed_share'])} parsed, authors "
@@ -107,14 +95,14 @@ def _print_health(stats: dict[str, Any]) -> None:
                 else ""
             )
         )
-    if cut := stats.get("archiver/health/pages_cut"):
+    if cut := stats.get(runstats.HEALTH_PAGES_CUT):
         console.print(f"  markup:     {_plural(cut, 'page')} nested past libxml2's limit: "
-                      f"{stats.get('archiver/health/tags_dropped', 0):,} tags of deep runs "
+                      f"{stats.get(runstats.HEALTH_TAGS_DROPPED, 0):,} tags of deep runs "
                       "dropped, text kept (see the warnings)")  # fmt: skip
-    if nuls := stats.get("archiver/health/nul_chars"):
+    if nuls := stats.get(runstats.HEALTH_NUL_CHARS):
         console.print(f"  markup:     {_plural(nuls, 'NUL character')} dropped, as browsers drop "
                       "them (see the warnings)")  # fmt: skip
-    drops = stats.get("archiver/health/drops", 0)
+    drops = stats.get(runstats.HEALTH_DROPS, 0)
     if drops:
         console.print(
             f"  [red]{_plural(drops, 'health drop')}[/red] against the sites' previous runs "

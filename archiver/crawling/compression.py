@@ -18,6 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded, brotli, zstd
 
+from archiver import runstats
+
 logger = logging.getLogger(__name__)
 
 # What each decoder raises on data that is not what its label says.
@@ -65,11 +67,11 @@ class ContentDecodingMiddleware(HttpCompressionMiddleware):
         try:
             decoded = super().process_response(request, response)
         except _CORRUPT as error:
-            self.stats.inc_value("archiver/fetch/undecodable")  # type: ignore[union-attr]
+            self.stats.inc_value(runstats.FETCH_UNDECODABLE)  # type: ignore[union-attr]
             raise IgnoreRequest(f"{response.url}: the body is not readable as "
                                 f"{_encodings(response)}: {error}") from error  # fmt: skip
         if isinstance(decoded, Response) and decoded.headers.get("Content-Encoding"):
-            self.stats.inc_value("archiver/fetch/undecodable")  # type: ignore[union-attr]
+            self.stats.inc_value(runstats.FETCH_UNDECODABLE)  # type: ignore[union-attr]
             raise IgnoreRequest(f"{response.url} is sent in content encoding "
                                 f"{_encodings(decoded)}, which archiver cannot undo")  # fmt: skip
         return decoded

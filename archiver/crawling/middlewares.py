@@ -17,6 +17,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
+from archiver import runstats
 from archiver.clock import as_utc
 from archiver.parse.urls import site_domain
 
@@ -61,7 +62,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         wait = max(0.0, min(wait, self.max_wait))
         if wait:
             logger.debug("waiting %.1f s before retrying %s", wait, request.url)
-            self.crawler.stats.inc_value("archiver/retry/waits")
+            self.crawler.stats.inc_value(runstats.RETRY_WAITS)
             await asyncio.sleep(wait)
 
 
@@ -104,7 +105,7 @@ class StayOnSiteMiddleware:
         origin = first_url(request)
         site = self._site(request.url)
         if origin != request.url and (site is None or site != self._site(origin)):
-            self.crawler.stats.inc_value("archiver/redirects/off_site")
+            self.crawler.stats.inc_value(runstats.REDIRECTS_OFF_SITE)
             raise IgnoreRequest(f"redirected off the site, to {request.url}; not followed (if "
                                 "the site moved there: `archiver sites alias OLD NEW`)")  # fmt: skip
         allowed = getattr(self.crawler.spider, "allowed_domains", None)
@@ -115,7 +116,7 @@ class StayOnSiteMiddleware:
             host = (urlsplit(f"http://{site}/").hostname or "").lower()
         if any(host == domain or host.endswith("." + domain) for domain in allowed):
             return
-        self.crawler.stats.inc_value("archiver/crawl/offsite")
+        self.crawler.stats.inc_value(runstats.CRAWL_OFFSITE)
         what = "redirected" if origin != request.url else "links"
         raise IgnoreRequest(f"{what} off the site, to {request.url}; not followed")
 

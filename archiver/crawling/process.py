@@ -23,11 +23,11 @@ from scrapy import Spider
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from archiver import runstats
 from archiver import settings as archiver_settings
 
 logger = logging.getLogger(__name__)
 
-CHILD_DIED = "archiver/child_exit"  # stat: the exit code (or -signal) of a child that died
 _PR_SET_PDEATHSIG = 1
 
 
@@ -97,7 +97,7 @@ def _run_in_child(
         return pickle.loads(answer)
     except (pickle.UnpicklingError, EOFError):
         logger.error("the crawl's child process died (exit %s) before it ended the run", code)
-        return {"archiver/status": "failed", CHILD_DIED: code, "log_count/ERROR": 1}
+        return {runstats.STATUS: "failed", runstats.CHILD_EXIT: code, "log_count/ERROR": 1}
 
 
 def _child_main(answer_fd: int) -> None:

@@ -15,6 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archiver import runstats
+
 logger = logging.getLogger(__name__)
 PLANNED = ("new", "changed", "due", "full")
 
@@ -45,14 +47,14 @@ class CrawlProgress:
         """(articles done, articles planned, pages fetched)."""
         stats = self.crawler.stats
         assert stats is not None
-        planned = sum(stats.get_value(f"archiver/crawl/planned/{r}", 0) for r in PLANNED)
+        planned = sum(stats.get_value(runstats.planned(r), 0) for r in PLANNED)
         done = sum(
             stats.get_value(name, 0)
             for name in (
-                "archiver/articles/stored",
-                "archiver/articles/not_modified",
-                "archiver/articles/gone",
-                "archiver/errors/fetch",
+                runstats.ARTICLES_STORED,
+                runstats.ARTICLES_NOT_MODIFIED,
+                runstats.ARTICLES_GONE,
+                runstats.ERRORS_FETCH,
             )
         )
         pages = stats.get_value("response_received_count", 0)

@@ -21,6 +21,8 @@ from scrapy.spiders import Spider
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from archiver import runstats
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,7 +48,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay, slot.jitter = max(slot.delay, wanted["delay"]), 0.0
-        self._stats.set_value(f"archiver/robots/crawl_delay/{key}", wanted["delay"])
+        self._stats.set_value(runstats.crawl_delay(key), wanted["delay"])
         logger.info("%s asks for %.1f s between requests (robots.txt Crawl-delay)", netloc, delay)
 
 

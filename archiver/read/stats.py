@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, Select, func, select
 
+from archiver import runstats
 from archiver.db.models import Article, Comment, CommentHistory, CrawlRun, Site
 from archiver.read.queries import PRESENT_COMMENT
 
@@ -188,8 +189,8 @@ def _recent_run(run: Row) -> RecentRun:
         status=run.status,
         pages=run.pages,
         errors=run.errors,
-        comments_extracted=stats.get("archiver/comments/extracted", 0),
-        dates_parsed=stats.get("archiver/dates/parsed", 0),
-        dates_unparsed=stats.get("archiver/dates/unparsed", 0),
-        short_threads=stats.get("archiver/threads/short", 0),
+        comments_extracted=stats.get(runstats.COMMENTS_EXTRACTED, 0),
+        dates_parsed=stats.get(runstats.DATES_PARSED, 0),
+        dates_unparsed=stats.get(runstats.DATES_UNPARSED, 0),
+        short_threads=stats.get(runstats.THREADS_SHORT, 0),
     )

@@ -24,7 +24,7 @@ from scrapy.http import Response
 from scrapy.utils.python import to_unicode
 from sqlalchemy import Connection, Select, bindparam, select
 
-from archiver import clock
+from archiver import clock, runstats
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine
 from archiver.db.models import Capture
@@ -98,9 +98,9 @@ class WarcMiddleware:
             raise IgnoreRequest("not archived: the disk is full") from error
         request.meta["archiver_fetched_at"] = fetched_at
         request.meta["archiver_capture"] = capture
-        self.crawler.stats.inc_value("archiver/warc/records")
-        self.crawler.stats.inc_value(f"archiver/warc/{capture.record_type}")
-        self.crawler.stats.inc_value("archiver/warc/bytes", capture.warc_length)
+        self.crawler.stats.inc_value(runstats.WARC_RECORDS)
+        self.crawler.stats.inc_value(runstats.warc_record(capture.record_type))
+        self.crawler.stats.inc_value(runstats.WARC_BYTES, capture.warc_length)
         self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
         return response
 
@@ -108,7 +108,7 @@ class WarcMiddleware:
         """The disk is full: the crawl stops at once (nothing is stored without its raw page,
         and fetching on would only load the site), saying so once."""
         self.disk_full = True
-        self.crawler.stats.set_value("archiver/stopped", "disk_full")
+        self.crawler.stats.set_value(runstats.STOPPED, "disk_full")
         logger.error("the disk of %s is full (%s): the crawl stops; what was stored has its raw "
                      "pages, and a later run fetches the rest", self.files.directory,
                      error.strerror)  # fmt: skip
