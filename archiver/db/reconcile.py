@@ -12,8 +12,10 @@ from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.orm import aliased
 
 from archiver.db import redaction
+from archiver.db.captures import link_captures
+from archiver.db.comments import comment_change, rekey
 from archiver.db.models import ArticleHistory, Base, Comment, CommentHistory
-from archiver.db.store import article_change, comment_change, link_captures, rekey
+from archiver.db.store import article_change
 from archiver.items import CaptureKey
 
 ARTICLES = Base.metadata.tables["articles"]
