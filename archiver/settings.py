@@ -110,7 +110,16 @@ ARCHIVER_LOCK_HELD = False
 # each comment's parent and date against the HTML (disagreements are logged and counted).
 ARCHIVER_REST_CROSSCHECK = True
 
+# When a site crawl looks at a thread again (crawling/revisit.py): a quarter of the article's age,
+# at least an hour, at most 30 days; sooner while it gains comments.
+ARCHIVER_REVISIT_MIN_HOURS = 1.0
+ARCHIVER_REVISIT_MAX_DAYS = 30.0
+ARCHIVER_REVISIT_AGE_FRACTION = 0.25
+
+# Read from the environment only, not settings: ARCHIVER_HOME (the data home, archiver.home),
+# ARCHIVER_NOW (where a run's clock starts, archiver.clock), ARCHIVER_DB as the default archive.
+
 # The raw page archive: every response as WARC records (request + response, gzip per record).
 ARCHIVER_WARC = True
 ARCHIVER_WARC_DIR = None  # None: archiver.config.warc_dir (warc/ beside archive.sqlite3, …)
-ARCHIVER_WARC_MAX_SIZE = 1_000_000_000  # bytes per file before the next one is started
+ARCHIVER_WARC_MAX_SIZE = 1_000_000_000  # bytes per file before the next (Heritrix's default)

@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 from archiver import runstats
+from archiver import settings as defaults
 from archiver.clock import as_utc
 from archiver.parse.urls import site_domain
 
@@ -30,8 +31,10 @@ class PoliteRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff = settings.getfloat("ARCHIVER_RETRY_BACKOFF", 1.0)
-        self.max_wait = settings.getfloat("ARCHIVER_RETRY_MAX_WAIT", 120.0)
+        self.backoff = settings.getfloat("ARCHIVER_RETRY_BACKOFF", defaults.ARCHIVER_RETRY_BACKOFF)
+        self.max_wait = settings.getfloat(
+            "ARCHIVER_RETRY_MAX_WAIT", defaults.ARCHIVER_RETRY_MAX_WAIT
+        )
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None

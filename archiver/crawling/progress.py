@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from archiver import runstats
+from archiver import settings as defaults
 
 logger = logging.getLogger(__name__)
 PLANNED = ("new", "changed", "due", "full")
@@ -36,7 +37,11 @@ class CrawlProgress:
         if mode not in ("bar", "log"):
             raise NotConfigured
         interval = (
-            0.5 if mode == "bar" else crawler.settings.getfloat("ARCHIVER_PROGRESS_INTERVAL", 60.0)
+            0.5
+            if mode == "bar"
+            else crawler.settings.getfloat(
+                "ARCHIVER_PROGRESS_INTERVAL", defaults.ARCHIVER_PROGRESS_INTERVAL
+            )
         )
         extension = cls(crawler, mode, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

@@ -11,20 +11,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from archiver import settings as defaults
+
 
 @dataclass(frozen=True)
 class RevisitPolicy:
-    min_interval: timedelta = timedelta(hours=1)
-    max_interval: timedelta = timedelta(days=30)
-    age_fraction: float = 0.25  # a 4-day-old quiet thread is due again after a day
+    min_interval: timedelta = timedelta(hours=defaults.ARCHIVER_REVISIT_MIN_HOURS)
+    max_interval: timedelta = timedelta(days=defaults.ARCHIVER_REVISIT_MAX_DAYS)
+    # 0.25: a 4-day-old quiet thread is due again after a day
+    age_fraction: float = defaults.ARCHIVER_REVISIT_AGE_FRACTION
 
     @classmethod
     def from_settings(cls, settings: Any) -> RevisitPolicy:
         """ARCHIVER_REVISIT_MIN_HOURS, ARCHIVER_REVISIT_MAX_DAYS, ARCHIVER_REVISIT_AGE_FRACTION."""
         return cls(
-            min_interval=timedelta(hours=settings.getfloat("ARCHIVER_REVISIT_MIN_HOURS", 1.0)),
-            max_interval=timedelta(days=settings.getfloat("ARCHIVER_REVISIT_MAX_DAYS", 30.0)),
-            age_fraction=settings.getfloat("ARCHIVER_REVISIT_AGE_FRACTION", 0.25),
+            min_interval=timedelta(
+                hours=settings.getfloat(
+                    "ARCHIVER_REVISIT_MIN_HOURS", defaults.ARCHIVER_REVISIT_MIN_HOURS
+                )
+            ),
+            max_interval=timedelta(
+                days=settings.getfloat(
+                    "ARCHIVER_REVISIT_MAX_DAYS", defaults.ARCHIVER_REVISIT_MAX_DAYS
+                )
+            ),
+            age_fraction=settings.getfloat(
+                "ARCHIVER_REVISIT_AGE_FRACTION", defaults.ARCHIVER_REVISIT_AGE_FRACTION
+            ),
         )
 
     def interval(self, age: timedelta, new_comments: int) -> timedelta:

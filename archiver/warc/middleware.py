@@ -25,12 +25,12 @@ from scrapy.utils.python import to_unicode
 from sqlalchemy import Connection, Select, bindparam, select
 
 from archiver import clock, runstats
+from archiver import settings as defaults
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine
 from archiver.db.models import Capture
 from archiver.items import CaptureRecord
 from archiver.warc.writer import (
-    DEFAULT_MAX_SIZE,
     SPIDER_FIELD,
     Original,
     WarcFiles,
@@ -66,7 +66,7 @@ class WarcMiddleware:
         self.connection: Connection | None = None
         self.files = WarcFiles(
             Path(settings.get("ARCHIVER_WARC_DIR") or warc_dir(db_url)),
-            max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+            max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", defaults.ARCHIVER_WARC_MAX_SIZE),
             # The spider: a re-parse restores a site crawl's revisit state, not a scrape's.
             info={
                 "operator": settings.get("ARCHIVER_CONTACT") or "",
@@ -81,7 +81,7 @@ class WarcMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
-        if not crawler.settings.getbool("ARCHIVER_WARC", True):
+        if not crawler.settings.getbool("ARCHIVER_WARC", defaults.ARCHIVER_WARC):
             raise NotConfigured("ARCHIVER_WARC is off")
         return cls(crawler)
 

@@ -18,11 +18,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from archiver import settings as defaults
 from archiver._version import __version__
 from archiver.items import CaptureRecord
 
 WARC_VERSION = "1.1"  # WARC-Date with microseconds: a record's time is the fetch time, exactly
-DEFAULT_MAX_SIZE = 1_000_000_000  # Heritrix's default rotation size
 RECENT_PAYLOADS = 1_000  # more than the responses between two stored items
 SPIDER_FIELD = "archiver-spider"  # warcinfo field: the spider whose responses follow
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -59,7 +59,7 @@ class WarcFiles:
         self,
         directory: Path,
         *,
-        max_size: int = DEFAULT_MAX_SIZE,
+        max_size: int = defaults.ARCHIVER_WARC_MAX_SIZE,
         prefix: str = "archiver",
         info: dict[str, str] | None = None,
         find_original: Callable[[str], Original | None] = lambda digest: None,
