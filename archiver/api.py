@@ -113,7 +113,7 @@ def crawl(
     *,
     db: str | None = None,
     full: bool = False,
-    since: datetime | None = None,
+    since: date | datetime | None = None,
     max_articles: int | None = None,
     settings: dict[str, Any] | None = None,
     command: str = "crawl",
@@ -200,7 +200,7 @@ def _result(stats: dict[str, Any], db_url: URL) -> RunResult:
 
 
 def reparse(
-    *, db: str | None = None, site: str | None = None, since: datetime | None = None
+    *, db: str | None = None, site: str | None = None, since: date | datetime | None = None
 ) -> ReparseReport:
     """Rebuild the archive's articles and comments from its WARC files, with no network access.
 

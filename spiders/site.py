@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +30,7 @@ from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
 from archiver.db.engine import make_engine
 from archiver.db.lock import CrawlLocked, Fence, crawl_lock
+from archiver.db.sites import site_zones
 from archiver.items import KnownURL, NotModifiedItem, Visit
 from archiver.parse.discovery import (
     FEED_PATHS,
@@ -42,6 +43,7 @@ from archiver.parse.discovery import (
     read_listing,
     read_sitemap,
 )
+from archiver.parse.since import read_since, site_since
 from archiver.parse.urls import checked_url, site_domain
 from archiver.warc.middleware import record_time
 
@@ -104,7 +106,7 @@ class SiteSpider(ArticleSpider):
         site_url: str | None = None,
         site_urls: list[str] | str | None = None,
         full: bool | str = False,
-        since: str | datetime | None = None,
+        since: str | date | datetime | None = None,
         max_articles: int | str | None = None,
         *args: Any,
         **kwargs: Any,
@@ -123,9 +125,9 @@ class SiteSpider(ArticleSpider):
             {(urlsplit(u).hostname or "").removeprefix("www.") for u in sites}
         )
         self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
-        when = datetime.fromisoformat(since) if isinstance(since, str) else since
-        # `-a since=2026-01-01` from Scrapyd is naive: a date in UTC, as the CLI reads it.
-        self.since = clock.as_utc(when) if when is not None else None
+        # `-a since=2026-01-01` from Scrapyd reads as the CLI's --since (parse.since): a day in
+        # each site's zone, a time there, or an instant.
+        self.since = read_since(since) if isinstance(since, str) and since else since or None
         self.locks = ExitStack()
         self.planned: deque[tuple[PlannedFetch, bool]] = deque()  # (fetch, from an archive page)
         self.max_articles = (
@@ -227,7 +229,7 @@ class SiteSpider(ArticleSpider):
             self._known(discovery.domain),
             clock.now(),
             full=self.full,
-            since=self.since,
+            since=self._since_for(discovery.domain),
             limit=self.max_articles,
         )
         stats.set_value(runstats.listed_on(discovery.domain), len(listed))
@@ -348,6 +350,17 @@ class SiteSpider(ArticleSpider):
 
     def closed(self, reason: str) -> None:
         self.locks.close()
+
+    def _since_for(self, domain: str) -> datetime | None:
+        """Where `--since` starts for this site: in the zone the archive keeps for it."""
+        if self.since is None:
+            return None
+        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
+        try:
+            zones = {key: zone.zone for key, zone in site_zones(engine).items()}
+        finally:
+            engine.dispose()
+        return site_since(self.since, domain, zones)
 
     def _known(self, domain: str) -> dict[str, KnownURL]:
         if self.full:

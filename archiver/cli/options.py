@@ -13,6 +13,7 @@ from rich.console import Console
 
 from archiver.cli.terminal import json_text, terminal_text
 from archiver.clock import as_utc
+from archiver.parse.since import SINCE_HELP, read_since, since_start
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -47,31 +48,41 @@ SET_OPTION = click.option(
 EXIT_LOCKED = 75  # EX_TEMPFAIL: cron and systemd read it as "try again later"
 
 
-SINCE_OPTION = click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Only what was posted (articles: published) on or after this day, in Japan time.",
-)
+class SinceParam(click.ParamType):
+    """A `--since` under the one rule of parse.since: a day or a wall time in each site's own
+    zone, or an instant. One that no zone can place (year 1 at +05:00) is a usage error."""
+
+    name = "since"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date | datetime:
+        if isinstance(value, date):
+            return value
+        try:
+            since = read_since(str(value))
+            for zone in ("Etc/GMT-14", "Etc/GMT+12"):  # the zones furthest east and west
+                as_utc(since_start(since, zone))
+        except ValueError:
+            self.fail(
+                f"{value!r} is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SS[+HH:MM]", param, ctx
+            )
+        except OverflowError:
+            self.fail(f"{value} is out of range", param, ctx)
+        return since
+
+
+def since_option(what: str) -> Any:
+    """`--since` for a command: `what` it keeps (the rule of its value is said after it)."""
+    return click.option("--since", type=SinceParam(), metavar="DATE[THH:MM:SS[+HH:MM]]",
+                        help=f"{what} {SINCE_HELP}")  # fmt: skip
+
+
+SINCE_OPTION = since_option("Only what was posted (articles: published) on or after it.")
 
 
 SITE_OPTION = click.option("--site", metavar="DOMAIN", help="Only this site, e.g. grandfleet.info.")
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
-
-def since_utc(value: datetime | None) -> datetime | None:
-    """A --since of crawl/reparse as a UTC instant (a bare date is a UTC day); one that has
-    no UTC instant (year 1 at +05:00) is a usage error, not a traceback."""
-    if value is None:
-        return None
-    try:
-        return as_utc(value)
-    except OverflowError:
-        raise click.BadParameter(
-            f"{value.isoformat()} is out of range", param_hint="--since"
-        ) from None
 
 
 def echo_json(data: Any) -> None:

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -97,7 +97,7 @@ def thread(article: str, db: str | None, as_json: bool, deleted: bool) -> None:
 def search(
     text: str,
     within: Literal["comments", "articles"],
-    since: datetime | None,
+    since: date | datetime | None,
     site: str | None,
     limit: int,
     db: str | None,
@@ -123,7 +123,7 @@ def search(
             engine,
             text,
             within=within,
-            since=since.date() if since else None,
+            since=since,
             site=site,
             limit=limit,
             marks=("[", "]") if as_json else MATCH_MARKS,
@@ -163,7 +163,7 @@ def export(
     dataset: Dataset | Literal["wacz"],
     output: str,
     fmt: Format | None,
-    since: datetime | None,
+    since: date | datetime | None,
     site: str | None,
     up_to_run: int | None,
     bom: bool,
@@ -197,7 +197,7 @@ def export(
     from archiver.read.export import export as export_dataset
 
     chosen = fmt or _format_from_suffix(output)
-    filters = Filters(since=since.date() if since else None, site=site, up_to_run=up_to_run)
+    filters = Filters(since=since, site=site, up_to_run=up_to_run)
     with reading_archive(db) as engine:
         try:
             count = export_dataset(engine, dataset, chosen, output, filters=filters, bom=bom,
@@ -210,13 +210,15 @@ def export(
         click.echo(f"{count} {dataset} rows written to {output} ({chosen})", err=True)
 
 
-def _export_wacz(output: str, since: datetime | None, site: str | None, db: str | None) -> None:
+def _export_wacz(
+    output: str, since: date | datetime | None, site: str | None, db: str | None
+) -> None:
     from archiver.api import export_wacz
 
     if output == "-" or not output.lower().endswith(".wacz"):
         raise click.UsageError("wacz is written to a file named *.wacz (-o FILE.wacz)")
     try:
-        report = export_wacz(output, site=site, since=since.date() if since else None, db=db)
+        report = export_wacz(output, site=site, since=since, db=db)
     except (ArchiveUnavailable, OSError, RuntimeError) as error:
         fail(str(error))
     left_out = f", {report.redacted_left_out} left out" if report.redacted_left_out else ""

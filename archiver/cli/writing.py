@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 
@@ -14,7 +14,7 @@ from archiver.cli.options import (
     SET_OPTION,
     fail,
     parse_settings,
-    since_utc,
+    since_option,
 )
 from archiver.cli.summaries import (
     print_crawl_summary,
@@ -52,12 +52,7 @@ def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) ->
 
 @click.command()
 @click.argument("sites", nargs=-1, required=True, metavar="SITE_URL...")
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
-    metavar="DATE",
-    help="Skip articles the site lists as last modified before this date (UTC).",
-)
+@since_option("Skip articles the site lists as last modified before it.")
 @click.option("--max-articles", type=click.IntRange(min=1), metavar="N",
               help="Fetch at most N articles this run (new first, then changed, then due).")  # fmt: skip
 @click.option("--full", is_flag=True,
@@ -66,7 +61,7 @@ def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) ->
 @SET_OPTION
 def crawl(
     sites: tuple[str, ...],
-    since: datetime | None,
+    since: date | datetime | None,
     max_articles: int | None,
     full: bool,
     db: str | None,
@@ -91,14 +86,13 @@ def crawl(
     from archiver.api import crawl as api_crawl
     from archiver.db.lock import CrawlLocked
 
-    when = since_utc(since)
     try:
         progress = "bar" if sys.stderr.isatty() else "log"
         result = api_crawl(
             list(sites),
             db=db,
             full=full,
-            since=when,
+            since=since,
             max_articles=max_articles,
             settings={"ARCHIVER_PROGRESS": progress, **parse_settings(overrides)},
         )
@@ -115,14 +109,9 @@ def crawl(
 
 @click.command()
 @click.option("--site", metavar="DOMAIN", help="Only articles of this site (e.g. grandfleet.info).")
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
-    metavar="DATE",
-    help="Only articles fetched on or after this date (UTC).",
-)
+@since_option("Only articles fetched on or after it.")
 @DB_OPTION
-def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
+def reparse(site: str | None, since: date | datetime | None, db: str | None) -> None:
     """Rebuild articles and comments from the archive's WARC files, with no network access.
 
     Every page a crawl fetched is kept in WARC files (data/warc/ for the default archive,
@@ -144,7 +133,7 @@ def reparse(site: str | None, since: datetime | None, db: str | None) -> None:
     from archiver.db.lock import CrawlLocked
 
     try:
-        report = api_reparse(db=db, site=site, since=since_utc(since))
+        report = api_reparse(db=db, site=site, since=since)
     except CrawlLocked as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -3,15 +3,18 @@ and the other names (aliases) a site answers at."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, and_, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from archiver.db.models import Article, Comment, Site, SiteAlias
 from archiver.items import SiteZone
+from archiver.parse.since import is_instant, since_start
 from archiver.parse.urls import site_domain
 
 
@@ -146,3 +149,32 @@ def add_alias(engine: Engine, site: str, alias: str, now: datetime) -> tuple[str
                 )
         session.add(SiteAlias(domain=other, site_id=row.id, added_at=now))
         return row.domain, other
+
+
+def archive_zones(engine: Engine) -> list[str]:
+    """The time zones the archive's sites read their dates in."""
+    with engine.connect() as connection:
+        return sorted(set(connection.scalars(select(Site.timezone))))
+
+
+def since_condition(
+    when: ColumnElement | InstrumentedAttribute,
+    site_id: Any,
+    since: date | datetime,
+    zones: Iterable[str],
+) -> ColumnElement[bool]:
+    """`when >= since` under the one `--since` rule (parse.since): an instant compares as it is;
+    a day or a wall time starts at its hour in each site's own zone (`site_id`: the row's site,
+    `zones`: the archive's, archive_zones)."""
+    if is_instant(since):
+        return when >= since
+    return or_(
+        false(),
+        *(
+            and_(
+                site_id.in_(select(Site.id).where(Site.timezone == zone)),
+                when >= since_start(since, zone),
+            )
+            for zone in zones
+        ),
+    )

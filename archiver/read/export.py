@@ -25,8 +25,8 @@ from sqlalchemy import Column, Date, Engine, Integer, Select, select
 from sqlalchemy.types import JSON, TypeEngine
 
 from archiver.db.models import Article, Comment, Site, comment_tree
+from archiver.db.sites import archive_zones, since_condition
 from archiver.db.types import UTCDateTime
-from archiver.parse.since import as_instant
 
 Dataset = Literal["articles", "comments", "threads"]
 Format = Literal["csv", "jsonl", "parquet"]
@@ -46,8 +46,11 @@ class Filters:
     up_to_run: int | None = None  # only rows first stored by this run or an earlier one
 
 
-def dataset_query(dataset: Dataset, filters: Filters = Filters()) -> Select:
-    """The rows of one export, in a stable order; columns named as in the archive."""
+def dataset_query(
+    dataset: Dataset, filters: Filters = Filters(), zones: Sequence[str] = ()
+) -> Select:
+    """The rows of one export, in a stable order; columns named as in the archive. `zones`:
+    the archive's time zones, for a `since` that is a day or a wall time (db.sites)."""
     if dataset == "articles":
         query = select(*Article.__table__.columns).order_by(Article.id)
         when: Any = Article.published_at
@@ -78,7 +81,7 @@ def dataset_query(dataset: Dataset, filters: Filters = Filters()) -> Select:
             Article.site_id,
         )
     if filters.since is not None:
-        query = query.where(when >= as_instant(filters.since))
+        query = query.where(since_condition(when, article_site, filters.since, zones))
     if filters.up_to_run is not None:
         query = query.where(first_run <= filters.up_to_run)
     if filters.site is not None:
@@ -105,7 +108,7 @@ def export(
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
-    query = dataset_query(dataset, filters)
+    query = dataset_query(dataset, filters, archive_zones(engine) if filters.since else ())
     columns = list(query.selected_columns)
     names = [str(column.key) for column in columns]
     with engine.connect() as connection:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, or_,
 from sqlalchemy.orm import InstrumentedAttribute
 
 from archiver.db.models import Article, Comment, Site
-from archiver.parse.since import as_instant
+from archiver.db.sites import archive_zones, since_condition
 
 TRIGRAM = 3  # shortest query a trigram index can answer
 _FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
@@ -63,7 +63,8 @@ def search(
         statement = _articles(engine, variants)
         when = Article.published_at
     if since is not None:
-        statement = statement.where(when >= as_instant(since))
+        zones = archive_zones(engine)
+        statement = statement.where(since_condition(when, Article.site_id, since, zones))
     if site is not None:
         statement = statement.join(Site, Site.id == Article.site_id).where(
             Site.domain == site.removeprefix("www.")

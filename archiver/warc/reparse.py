@@ -16,7 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,6 +45,7 @@ from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import fill_dates, rest_comments_url, zoned_article_item
 from archiver.parse.replytree import build_thread
 from archiver.parse.restcomments import add_missing, read_answer
+from archiver.parse.since import site_since
 from archiver.parse.urls import canonical_url, is_comment_page, site_domain
 from archiver.warc.digests import normalized, spellings
 from archiver.warc.reader import IndexedCapture, index_files, indexed, load_response
@@ -250,7 +251,7 @@ def reparse(
     paths: Iterable[Path],
     *,
     site: str | None = None,
-    since: datetime | None = None,
+    since: date | datetime | None = None,
     command: str = "reparse",
     arguments: dict | None = None,
     index_in: Path | None = None,
@@ -269,7 +270,8 @@ def reparse(
         originals.update(held_originals(engine, index_in, captures, originals))
     progress.info("progress: %d responses in %d WARC files", len(captures), len(paths))
     report = ReparseReport(files=len(paths), captures=len(captures))
-    selected = _selected(captures, site, since)
+    zones = {domain: zone.zone for domain, zone in site_zones(engine).items()}
+    selected = _selected(captures, site, since, zones)
     live = ArchiveStore(engine)  # replayed observations are the crawls' own: source "crawl"
     # Under the sites' crawl locks: a crawl storing the same threads meanwhile would interleave.
     with crawl_lock(engine, sorted({site_domain(url) for url in selected})):
@@ -392,14 +394,20 @@ def _rezone_sites(scratch: Engine, engine: Engine, changes: ReconcileReport) -> 
                 changes.fields["sites.timezone (changed)"] += 1
 
 
-def _selected(captures: list[IndexedCapture], site: str | None, since: datetime | None) -> set[str]:
-    """The articles to rebuild: those with a capture of `site` at or after `since`."""
+def _selected(
+    captures: list[IndexedCapture],
+    site: str | None,
+    since: date | datetime | None,
+    zones: dict[str, str],
+) -> set[str]:
+    """The articles to rebuild: those with a capture of `site` at or after `since` (a day or
+    a wall time in each site's zone, `zones` by site key; an instant as it is)."""
     return {
         canonical_url(c.url)
         for c in captures
         if not is_comment_page(c.url)
         and (site is None or site_domain(c.url) == _domain(site))
-        and (since is None or c.fetched_at >= since)
+        and (since is None or c.fetched_at >= site_since(since, site_domain(c.url), zones))
     }
 
 

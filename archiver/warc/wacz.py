@@ -38,7 +38,7 @@ from archiver import clock
 from archiver._version import __version__
 from archiver.db import redaction
 from archiver.db.models import Article, Base, Redaction, Site
-from archiver.parse.since import as_instant
+from archiver.db.sites import since_condition
 from archiver.parse.urls import site_domain
 from archiver.warc.digests import spellings
 from archiver.warc.purge import Edit, edited_record, plan, records_of
@@ -128,7 +128,10 @@ def _selected(connection: Any, filters: WaczFilters) -> list[Row]:
     query = select(CAPTURES).order_by(CAPTURES.c.warc_file, CAPTURES.c.warc_offset)
     chosen = select(Article.id)
     if filters.since is not None:
-        chosen = chosen.where(Article.published_at >= as_instant(filters.since))
+        zones = sorted(set(connection.scalars(select(Site.timezone))))
+        chosen = chosen.where(
+            since_condition(Article.published_at, Article.site_id, filters.since, zones)
+        )
     domain = filters.site.removeprefix("www.") if filters.site else None
     if domain is not None:
         chosen = chosen.where(Article.site_id.in_(select(Site.id).where(Site.domain == domain)))
