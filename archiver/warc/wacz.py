@@ -31,18 +31,14 @@ from typing import IO, Any
 
 from cdxj_indexer.main import CDXJIndexer
 from sqlalchemy import Engine, Row, select
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.warcwriter import WARCWriter
 
 from archiver import clock
 from archiver._version import __version__
-from archiver.db import redaction
-from archiver.db.models import Article, Base, Redaction, Site
+from archiver.db.models import Article, Base, Site
 from archiver.db.sites import since_condition
 from archiver.parse.urls import site_domain
 from archiver.warc.digests import spellings
-from archiver.warc.purge import Edit, edited_record, plan, records_of
-from archiver.warc.writer import WARC_VERSION
+from archiver.warc.subset import Takedowns, pack_file, takedown_edits
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +50,6 @@ _RESOURCE_NAME = re.compile(r"[^a-z0-9._-]+")  # what a Frictionless resource na
 
 class NothingToExport(RuntimeError):
     """The filters choose no capture: an empty package helps nobody, and none is written."""
-
-
-class ArchiveChanged(RuntimeError):
-    """A WARC file the index names went away while it was packed (a purge meanwhile?)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +89,7 @@ def export_wacz(
     if not rows:
         raise NothingToExport("no capture matches: nothing to pack (see --site and --since)")
     report.originals = len(originals)
-    edits = _takedown_edits(engine, directory, report)
+    edits, report.hidden_articles = takedown_edits(engine, directory)
     by_file: dict[str, set[int]] = {}
     for row in rows + originals:
         by_file.setdefault(row.warc_file, set()).add(row.warc_offset)
@@ -106,9 +98,12 @@ def export_wacz(
         packed = []
         for name in sorted(by_file):
             target = Path(work) / name
-            kept = _pack_file(directory / name, target, by_file[name], edits.get(name, {}),
-                              filters == WaczFilters(), report)  # fmt: skip
-            if kept:
+            copied = pack_file(directory / name, target, by_file[name], edits.get(name, {}),
+                               filters == WaczFilters())  # fmt: skip
+            report.records += copied.captures
+            report.redacted_cut += copied.cut
+            report.redacted_left_out += copied.left_out
+            if copied.captures:
                 packed.append(target)
         pages = _pages(rows, articles, edits)
         report.pages = sum(1 for page in pages if "article" not in page)
@@ -178,121 +173,6 @@ def _originals(connection: Any, rows: list[Row]) -> list[Row]:
 def _articles(connection: Any, ids: set[int]) -> dict[int, Row]:
     query = select(Article.id, Article.url, Article.title, Article.redaction_id)
     return {row.id: row for row in connection.execute(query.where(Article.id.in_(ids)))}
-
-
-Takedowns = dict[str, dict[int, tuple[Edit, str]]]  # {file: {offset: (edit, redaction ids)}}
-
-
-def _takedown_edits(engine: Engine, directory: Path, report: WaczReport) -> Takedowns:
-    """Every record that shows what a redaction in force hides, and what it becomes."""
-    with engine.connect() as connection:
-        ids = connection.scalars(
-            select(Redaction.id).where(Redaction.lifted_at.is_(None)).order_by(Redaction.id)
-        )
-        infos = [redaction.info(connection, redaction_id) for redaction_id in list(ids)]
-    by_article: dict[int, list[redaction.RedactionInfo]] = {}
-    for info in infos:
-        by_article.setdefault(info.article_id, []).append(info)
-    edits: Takedowns = {}
-    for article_infos in by_article.values():
-        named = ",".join(str(info.id) for info in article_infos)
-        for name, file_edits in plan(engine, directory, article_infos).items():
-            for offset, edit in file_edits.items():
-                edits.setdefault(name, {})[offset] = (edit, named)
-        if any(info.comment_id is None for info in article_infos):
-            report.hidden_articles.append(article_infos[0].target)
-    return edits
-
-
-def _pack_file(
-    source: Path,
-    target: Path,
-    chosen: set[int],
-    edits: dict[int, tuple[Edit, str]],
-    everything: bool,
-    report: WaczReport,
-) -> bool:
-    """The chosen captures of `source`, and the records that belong with them, written to
-    `target`; whether any capture went in.
-
-    A capture (an http response or revisit) goes in when chosen and no takedown drops it; a
-    request or metadata record when it names a capture that went in, or one names it; a
-    warcinfo always; any other record only when the whole archive is packed."""
-    try:
-        listing = list(_listing(source, edits))
-    except FileNotFoundError:
-        raise ArchiveChanged(f"{source}: indexed, but gone (a purge meanwhile?): run the "
-                             "export again") from None  # fmt: skip
-    kept = {
-        entry.record_id
-        for entry in listing
-        if entry.offset in chosen and not (entry.offset in edits and edits[entry.offset][0].drops)
-    }
-    named = {link for entry in listing if entry.record_id in kept for link in entry.linked}
-    linked_to_captures = {link for entry in listing if entry.capture for link in entry.linked}
-    keep = []
-    for entry in listing:
-        if entry.capture:
-            wanted = entry.record_id in kept
-        elif entry.kind == "warcinfo" or entry.record_id in named or entry.linked & kept:
-            wanted = True
-        else:
-            wanted = everything and not (entry.linked or entry.record_id in linked_to_captures)
-        if wanted:
-            keep.append(entry)
-    report.redacted_left_out += sum(1 for offset in chosen if offset in edits
-                                    and edits[offset][0].drops)  # fmt: skip
-    captures = sum(1 for entry in keep if entry.capture)
-    if not captures:
-        return False
-    writer = WARCWriter(None, gzip=source.name.endswith(".gz"), warc_version=WARC_VERSION)
-    with open(source, "rb") as raw, open(target, "wb") as out:
-        writer.out = out
-        for entry in keep:
-            if entry.record is not None:
-                edit, redactions = edits[entry.offset]
-                writer.write_record(edited_record(writer, entry.record, edit, redactions))
-                report.redacted_cut += 1
-            else:
-                raw.seek(entry.offset)
-                out.write(raw.read(entry.length))
-    report.records += captures
-    return True
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """One record of a file, as the packing needs it."""
-
-    offset: int
-    length: int
-    kind: str
-    record_id: str
-    capture: bool  # an http response or revisit: what the captures index lists
-    linked: frozenset[str]  # the records it names as concurrent
-    record: Any = None  # its headers, when a takedown rewrites it
-
-
-def _listing(source: Path, edits: dict[int, tuple[Edit, str]]) -> Iterator[_Entry]:
-    """The records of a file, headers only; a tail a writer has not finished ends it."""
-    with open(source, "rb") as stream:
-        try:
-            for offset, length, record in records_of(stream):
-                headers = record.rec_headers
-                url = headers.get_header("WARC-Target-URI") or ""
-                capture = record.rec_type in ("response", "revisit") and url.startswith("http")
-                edit = edits.get(offset)
-                yield _Entry(
-                    offset,
-                    length,
-                    record.rec_type,
-                    headers.get_header("WARC-Record-ID") or "",
-                    capture,
-                    frozenset(v for n, v in headers.headers if n.lower() == "warc-concurrent-to"),
-                    record if edit is not None and not edit[0].drops else None,
-                )
-        except (ArchiveLoadFailed, EOFError, ValueError) as error:
-            logger.warning("%s: read up to a record being written or cut: %s", source, error)
 
 
 def _pages(rows: list[Any], articles: dict[int, Row], edits: Takedowns) -> list[dict[str, Any]]:
