@@ -6,8 +6,9 @@ import click
 
 from archiver._version import __version__
 from archiver.cli.database import db
+from archiver.cli.export import export
 from archiver.cli.logs import configure_logging
-from archiver.cli.reading import export, search, serve, stats, thread
+from archiver.cli.reading import search, serve, stats, thread
 from archiver.cli.redact import redact
 from archiver.cli.sites import sites
 from archiver.cli.writing import crawl, demo, import_warc, reparse, scrape
