@@ -19,9 +19,9 @@ from twisted.python.threadpool import ThreadPool
 
 from archiver import runstats
 from archiver.config import describe_db, resolve_db_url
+from archiver.crawling.archive import crawl_engine
 from archiver.crawling.health import RunHealth
 from archiver.crawling.revisit import RevisitPolicy
-from archiver.db.engine import open_archive
 from archiver.db.lock import Fence, LockLost
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
@@ -69,7 +69,7 @@ class ArchiveStorePipeline:
 
     def open_spider(self) -> None:
         # A writing command: the schema is upgraded here, under a lock, if it is behind.
-        self.store = ArchiveStore(open_archive(self.db_url), fence=self.fence)
+        self.store = ArchiveStore(crawl_engine(self.crawler), fence=self.fence)
         self.run_id = self.store.start_run(self.command, self.arguments)
         self.stats.set_value(runstats.RUN_ID, self.run_id)
         self.stats.set_value(runstats.DB, describe_db(self.db_url))
@@ -237,8 +237,6 @@ class ArchiveStorePipeline:
         except SQLAlchemyError as error:  # a full disk, a lost server: the row stays "running"
             logger.error("cannot record the end of run #%s: %s (the next run marks it "
                          "interrupted)", self.run_id, str(getattr(error, "orig", error)))  # fmt: skip
-        finally:
-            self.store.engine.dispose()
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:

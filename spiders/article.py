@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from archiver import runstats
-from archiver.config import resolve_db_url
+from archiver.crawling.archive import crawl_engine
 from archiver.crawling.middlewares import first_url
 from archiver.crawling.responses import NotHTML, extract_response
-from archiver.db.engine import make_engine
+from archiver.db.engine import ArchiveUnavailable
 from archiver.db.sites import site_zones
 from archiver.items import (
     ArticleItem,
@@ -228,14 +228,11 @@ class ArticleSpider(scrapy.Spider):
         """The zones the archive keeps per site, read once: first asked for when the first
         article arrives, after the store pipeline has opened (and upgraded) the archive."""
         if self._site_zones is None:
-            engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
             try:
-                self._site_zones = site_zones(engine)
-            except SQLAlchemyError as error:  # the store pipeline reports an unusable archive
+                self._site_zones = site_zones(crawl_engine(self.crawler))
+            except (SQLAlchemyError, ArchiveUnavailable) as error:  # the store reports it
                 logger.warning("cannot read the sites' time zones: %s", error)
                 self._site_zones = {}
-            finally:
-                engine.dispose()
         return self._site_zones
 
     def _extract(self, response: Response) -> PageExtract | None:

@@ -25,10 +25,9 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from archiver import clock, runstats
-from archiver.config import resolve_db_url
+from archiver.crawling.archive import crawl_engine
 from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
-from archiver.db.engine import make_engine
 from archiver.db.lock import CrawlLocked, Fence, crawl_lock
 from archiver.db.sites import site_zones
 from archiver.items import KnownURL, NotModifiedItem, Visit
@@ -338,8 +337,7 @@ class SiteSpider(ArticleSpider):
         `scrapy crawl` and Scrapyd): a scheduled Scrapyd job and a cron run never overlap."""
         if self.settings.getbool("ARCHIVER_LOCK_HELD"):
             return True
-        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
-        self.locks.callback(engine.dispose)
+        engine = crawl_engine(self.crawler)
         try:
             # The store checks the fence (PostgreSQL) in every write, as under `archiver crawl`.
             self.fence = self.locks.enter_context(crawl_lock(engine, list(self.sites)))
@@ -355,18 +353,10 @@ class SiteSpider(ArticleSpider):
         """Where `--since` starts for this site: in the zone the archive keeps for it."""
         if self.since is None:
             return None
-        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
-        try:
-            zones = {key: zone.zone for key, zone in site_zones(engine).items()}
-        finally:
-            engine.dispose()
+        zones = {key: zone.zone for key, zone in site_zones(crawl_engine(self.crawler)).items()}
         return site_since(self.since, domain, zones)
 
     def _known(self, domain: str) -> dict[str, KnownURL]:
         if self.full:
             return {}
-        engine = make_engine(resolve_db_url(self.settings.get("ARCHIVER_DB")))
-        try:
-            return known_urls(engine, domain)
-        finally:
-            engine.dispose()
+        return known_urls(crawl_engine(self.crawler), domain)

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Select, bindparam, select
 from archiver import clock, runstats
 from archiver import settings as defaults
 from archiver.config import resolve_db_url, warc_dir
-from archiver.db.engine import make_engine
+from archiver.crawling.archive import crawl_engine
 from archiver.db.models import Capture
 from archiver.items import CaptureRecord
 from archiver.warc.writer import (
@@ -62,7 +62,6 @@ class WarcMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         db_url = resolve_db_url(settings.get("ARCHIVER_DB"))
-        self.engine = make_engine(db_url)
         self.connection: Connection | None = None
         self.files = WarcFiles(
             Path(settings.get("ARCHIVER_WARC_DIR") or warc_dir(db_url)),
@@ -145,7 +144,7 @@ class WarcMiddleware:
         """
         try:
             if self.connection is None:
-                self.connection = self.engine.connect()
+                self.connection = crawl_engine(self.crawler).connect()
             row = self.connection.execute(query, parameters).first()
             self.connection.rollback()
         except Exception:  # no captures table yet (an archive being created): nothing archived
@@ -164,7 +163,6 @@ class WarcMiddleware:
         except OSError as error:  # the last record could not be flushed: a truncated tail
             logger.error("cannot close the WARC file in %s: %s", self.files.directory, error)
         self._close_connection()
-        self.engine.dispose()
 
 
 def _protocol(response: Response) -> str:
