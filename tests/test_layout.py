@@ -39,7 +39,7 @@ ROOMS = {
     "spiders": ("archiver.spiders",),
     "pipelines": ("archiver.pipelines",),
     "sitegen": ("archiver.sitegen",),
-    "api": ("archiver.api", "archiver.archive", "archiver.demo"),
+    "api": ("archiver.api", "archiver.archive", "archiver.maintenance", "archiver.demo"),
     "cli": ("archiver.cli", "archiver.__main__"),
 }
 # THE RULE: the rooms each room may import (besides itself). Below a room is only what it needs:

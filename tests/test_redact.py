@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver import api
+from archiver import api, maintenance
 from archiver.config import resolve_db_url, warc_dir
 from archiver.db.engine import make_engine, open_archive
 from archiver.db.lock import crawl_lock
@@ -183,7 +183,7 @@ def test_a_takedown_hides_survives_crawls_and_reparse_and_a_purge_erases_it(
         assert api.reparse(db=db_url).ok
         _hidden_everywhere(url, db_url, tmp_path)
 
-        assert api.lift_redaction("1", by="編集部", db=db_url).lifted_at is not None
+        assert maintenance.lift_redaction("1", by="編集部", db=db_url).lifted_at is not None
         back = query(db_url, "SELECT author, body_text FROM comments WHERE external_id = '104'")
         assert back == [{"author": NAME, "body_text": f"{SECRET}\n\n明日また行ってみます。"}]
         assert query(db_url, "SELECT count(*) AS n FROM redaction_vault") == [{"n": 0}]
@@ -199,11 +199,13 @@ def test_a_takedown_hides_survives_crawls_and_reparse_and_a_purge_erases_it(
         assert len(payloads) > 4
         for payload in payloads:
             assert SECRET.encode() not in payload and NAME.encode() not in payload
-        assert api.check_db(db=db_url)[1] == []
+        assert maintenance.check_db(db=db_url)[1] == []
         # Purged: no lift brings it back; purging again changes nothing.
         with pytest.raises(RedactionError, match="purged"):
-            api.lift_redaction("2", by="x", db=db_url)
-        _, report = api.redact(f"{url}#comment-104", reason="again", by="x", purge=True, db=db_url)
+            maintenance.lift_redaction("2", by="x", db=db_url)
+        _, report = maintenance.redact(
+            f"{url}#comment-104", reason="again", by="x", purge=True, db=db_url
+        )
         assert report is not None and report.already
 
         # The site goes on showing it: a crawl says its raw capture holds the text again, and
@@ -212,7 +214,9 @@ def test_a_takedown_hides_survives_crawls_and_reparse_and_a_purge_erases_it(
         assert shown.returncode == 0, shown.stderr
         assert "still shows 1 purged comment" in shown.stderr
         _hidden_everywhere(url, db_url, tmp_path)
-        _, report = api.redact(f"{url}#comment-104", reason="again", by="x", purge=True, db=db_url)
+        _, report = maintenance.redact(
+            f"{url}#comment-104", reason="again", by="x", purge=True, db=db_url
+        )
         assert report is not None and report.records_scrubbed == 1 and not report.already
         for payload in _payloads(directory):
             assert SECRET.encode() not in payload and NAME.encode() not in payload
@@ -268,7 +272,7 @@ def test_an_article_purge_removes_its_raw_captures_and_keeps_the_others(tmp_path
     assert held not in left and kept_file in left and len(left) == 2
     # Killed after its commit: the old file is back; purging again deletes it.
     (directory / held).write_bytes(originals[held])
-    _, report = api.redact(target, reason="again", by="x", purge=True, db=db)
+    _, report = maintenance.redact(target, reason="again", by="x", purge=True, db=db)
     assert report is not None and report.already
     assert {p.name for p in warc_files(directory)} == left
     (article,) = query(db, "SELECT title, body_text, redaction_id FROM articles WHERE url = :u",
@@ -282,7 +286,7 @@ def test_an_article_purge_removes_its_raw_captures_and_keeps_the_others(tmp_path
     assert kept in {c.url for c in captures}
     for payload in _payloads(directory):
         assert SECRET.encode() not in payload
-    assert api.check_db(db=db)[1] == []
+    assert maintenance.check_db(db=db)[1] == []
     after = query(db, "SELECT c.body_text FROM comments c JOIN articles a ON a.id = c.article_id "
                       "WHERE a.url = :u ORDER BY position", u=kept)  # fmt: skip
     assert after == before

@@ -54,10 +54,10 @@ def db_check(db: str | None, as_json: bool) -> None:
     \b
         archiver db check --db data/archive.sqlite3
     """
-    from archiver import api
+    from archiver import maintenance
 
     try:
-        checks, findings = api.check_db(db=db)
+        checks, findings = maintenance.check_db(db=db)
     except ArchiveUnavailable as error:
         fail(str(error))
     if as_json:

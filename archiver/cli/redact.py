@@ -51,14 +51,14 @@ def redact(
         archiver redact --list
         archiver redact 3 --lift
     """
-    from archiver import api
+    from archiver import maintenance
     from archiver.db.lock import CrawlLocked
     from archiver.db.redaction import RedactionError
 
     who = by or getpass.getuser()
     try:
         if listing:
-            found = api.redactions(db=db)
+            found = maintenance.redactions(db=db)
             if as_json:
                 echo_json([asdict(r) for r in found])
                 return
@@ -72,12 +72,12 @@ def redact(
         if not target:
             raise click.UsageError("give a COMMENT_OR_URL (or --list)")
         if lift:
-            done = api.lift_redaction(target, by=who, db=db)
+            done = maintenance.lift_redaction(target, by=who, db=db)
             report = None
         else:
             if not reason:
                 raise click.UsageError("--reason is required: who asked, and why")
-            done, report = api.redact(target, reason=reason, by=who, purge=purge, db=db)
+            done, report = maintenance.redact(target, reason=reason, by=who, purge=purge, db=db)
     except RedactionError as error:
         fail(str(error))
     except CrawlLocked as error:

@@ -34,10 +34,10 @@ def list_sites(db: str | None, as_json: bool) -> None:
     \b
         archiver sites list --db data/archive.sqlite3
     """
-    from archiver import api
+    from archiver import maintenance
 
     try:
-        summaries = api.sites(db=db)
+        summaries = maintenance.sites(db=db)
     except ArchiveUnavailable as error:
         fail(str(error))
     if as_json:
@@ -74,10 +74,10 @@ def set_site(site: str, zone: str, db: str | None) -> None:
     \b
         archiver sites set example.de --timezone Europe/Berlin && archiver reparse --site example.de
     """
-    from archiver import api
+    from archiver import maintenance
 
     try:
-        key, was = api.set_site_timezone(site, zone, db=db)
+        key, was = maintenance.set_site_timezone(site, zone, db=db)
     except (ValueError, LookupError, ArchiveUnavailable) as error:
         fail(str(error))
     if was == zone:
@@ -108,10 +108,10 @@ def alias_site(site: str, alias: str, db: str | None) -> None:
     \b
         archiver sites alias old-blog.example.jp blog.example.jp && archiver crawl https://old-blog.example.jp/
     """
-    from archiver import api
+    from archiver import maintenance
 
     try:
-        key, other = api.alias_site(site, alias, db=db)
+        key, other = maintenance.alias_site(site, alias, db=db)
     except (ValueError, LookupError, ArchiveUnavailable) as error:
         fail(str(error))
     console.print(f"{shown(other)} is now another name of {shown(key)}")
