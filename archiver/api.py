@@ -16,17 +16,18 @@ from archiver import runstats
 from archiver import settings as archiver_settings
 from archiver.archive import Archive
 from archiver.config import describe_db, resolve_db_url, warc_dir
+from archiver.crawling.arguments import CrawlArguments, ScrapeArguments
 from archiver.crawling.process import run_spider
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.sites import site_aliases
 from archiver.db.store import ArchiveStore
-from archiver.parse.urls import site_domain, without_password
+from archiver.parse.urls import site_domain
 from archiver.read.queries import ArticleSummary, article_summaries
 from archiver.runstats import RunCounts
-from archiver.spiders.article import ArticleSpider, validate_article_url
-from archiver.spiders.site import SiteSpider, validate_site_url
+from archiver.spiders.article import ArticleSpider
+from archiver.spiders.site import SiteSpider
 from archiver.warc.imports import keep, recognise
 from archiver.warc.reader import warc_files
 from archiver.warc.reparse import ReparseReport
@@ -75,19 +76,15 @@ def scrape(
     Raises ValueError for a URL that cannot be an article URL and ArchiveUnavailable when the
     database cannot be opened; every other problem is in the result.
     """
-    urls = [validate_article_url(u) for u in ([url] if isinstance(url, str) else url)]
-    if not urls:
-        validate_article_url(None)
+    arguments = ScrapeArguments.of(urls=[url] if isinstance(url, str) else list(url))
     db_url = resolve_db_url(db)
     engine = open_archive(db_url)  # fail before fetching anything when the archive is unusable
     try:
         aliases = site_aliases(engine)
     finally:
         engine.dispose()
-    kept = [without_password(u) for u in urls]  # what the run's record may hold
-    arguments = {"url": kept[0]} if len(kept) == 1 else {"urls": kept}
     settings = {"ARCHIVER_SITE_ALIASES": aliases, **(settings or {})}
-    stats = _run_spider(ArticleSpider, {"urls": urls}, db_url, command, arguments, settings)
+    stats = _run_spider(ArticleSpider, arguments, db_url, command, settings)
     result = _result(stats, db_url)
     if stats.get(runstats.ARTICLE_IDS):
         result.articles = article_summaries(db_url, stats[runstats.ARTICLE_IDS])
@@ -95,7 +92,7 @@ def scrape(
     # article stored twice, not a URL that stored nothing.
     stored = len(stats.get(runstats.ARTICLE_IDS) or [])
     if (
-        stored < min(len(set(urls)), archiver_settings.ARCHIVER_SUMMARY_ARTICLES)
+        stored < min(len(set(arguments.urls)), archiver_settings.ARCHIVER_SUMMARY_ARTICLES)
         and result.status == "ok"
     ):
         result.status = "failed"  # an article not stored is never a success for a scrape
@@ -117,9 +114,9 @@ def crawl(
     Raises ValueError for a URL that is no site URL, ArchiveUnavailable when the database
     cannot be opened, and CrawlLocked when another crawl of one of the sites holds its lock.
     """
-    sites = list(dict.fromkeys(validate_site_url(u) for u in site_urls))
-    if not sites:
-        validate_site_url(None)
+    arguments = CrawlArguments.of(site_urls=list(site_urls), full=full, since=since,
+                                  max_articles=max_articles)  # fmt: skip
+    sites = list(arguments.sites)
     db_url = resolve_db_url(db)
     engine = open_archive(db_url)
     try:
@@ -130,18 +127,6 @@ def crawl(
             if full:
                 for site in sites:
                     forget_site(engine, site_domain(site))
-            arguments: dict[str, Any] = {"sites": [without_password(s) for s in sites],
-                                         "full": full}  # fmt: skip
-            if since is not None:
-                arguments["since"] = since.isoformat()
-            if max_articles is not None:
-                arguments["max_articles"] = max_articles
-            spider_arguments = {
-                "site_urls": sites,
-                "full": full,
-                "since": since,
-                "max_articles": max_articles,
-            }
             # The spider takes the locks itself only when run by `scrapy crawl` or Scrapyd.
             crawl_settings = {
                 "ARCHIVER_LOCK_HELD": True,
@@ -149,9 +134,7 @@ def crawl(
                 "ARCHIVER_LOCK_FENCE": fence.as_setting() if fence else None,
                 **(settings or {}),
             }
-            stats = _run_spider(
-                SiteSpider, spider_arguments, db_url, command, arguments, crawl_settings
-            )
+            stats = _run_spider(SiteSpider, arguments, db_url, command, crawl_settings)
     finally:
         engine.dispose()
     result = _result(stats, db_url)
@@ -162,21 +145,20 @@ def crawl(
 
 def _run_spider(
     spider: type[Spider],
-    spider_arguments: dict[str, Any],
+    arguments: ScrapeArguments | CrawlArguments,
     db_url: URL,
     command: str,
-    arguments: dict[str, Any],
     settings: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """Run one spider with archiver's settings (here, or in a child once this process's
-    reactor has run: see crawl.process); return its stats."""
+    """Run one spider on `arguments` with archiver's settings (here, or in a child once this
+    process's reactor has run: see crawling.process); return its stats."""
     return run_spider(
         spider,
-        spider_arguments,
+        {"arguments": arguments},
         {
             "ARCHIVER_DB": db_url.render_as_string(hide_password=False),
             "ARCHIVER_RUN_COMMAND": command,
-            "ARCHIVER_RUN_ARGUMENTS": arguments,
+            "ARCHIVER_RUN_ARGUMENTS": arguments.recorded(),  # what the run's row keeps
             **(settings or {}),
         },
     )

@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from archiver import runstats
 from archiver.crawling.archive import crawl_engine
+from archiver.crawling.arguments import ScrapeArguments
 from archiver.crawling.middlewares import first_url
 from archiver.crawling.responses import NotHTML, extract_response
 from archiver.db.engine import ArchiveUnavailable
@@ -29,33 +30,28 @@ from archiver.parse.commentpages import ThreadFetch
 from archiver.parse.extraction import PageExtract
 from archiver.parse.prepare import rest_comments_url, zoned_article_item
 from archiver.parse.restcomments import add_missing, read_answer
-from archiver.parse.urls import checked_url
 from archiver.warc.middleware import record_time
 
 logger = logging.getLogger(__name__)
-
-
-def validate_article_url(url: str | None) -> str:
-    """Checked before the crawl starts, so a bad argument fails with one clear line."""
-    if not url:
-        raise ValueError("the article spider needs a URL: -a url=https://example.jp/2021/12/post/")
-    return checked_url(url, "URL")
 
 
 class ArticleSpider(scrapy.Spider):
     name = "article"
 
     def __init__(
-        self, url: str | None = None, urls: list[str] | str | None = None, *args: Any, **kwargs: Any
+        self,
+        url: str | None = None,
+        urls: list[str] | str | None = None,
+        *args: Any,
+        arguments: ScrapeArguments | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # `-a url=U` for one article; `urls` (a list, or one URL a line) for several.
-        listed = urls.split() if isinstance(urls, str) else list(urls or [])
-        self.urls = [validate_article_url(u) for u in ([url] if url else []) + listed]
+        # The API's model, or `-a url=U` / `-a urls=…` (one a line) from scrapy crawl, Scrapyd.
+        self.arguments = arguments or ScrapeArguments.of(url, urls)
+        self.urls = list(self.arguments.urls)
         self.rest_refused: set[str] = set()  # sites whose REST API answered no usable list
         self._site_zones: dict[str, SiteZone] | None = None
-        if not self.urls:
-            validate_article_url(None)
 
     @property
     def user_agent(self) -> str:

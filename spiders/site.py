@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from archiver import clock, runstats
 from archiver.crawling.archive import crawl_engine
+from archiver.crawling.arguments import CrawlArguments
 from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
 from archiver.db.lock import CrawlLocked, Fence, crawl_lock
@@ -42,8 +43,8 @@ from archiver.parse.discovery import (
     read_listing,
     read_sitemap,
 )
-from archiver.parse.since import read_since, site_since
-from archiver.parse.urls import checked_url, site_domain
+from archiver.parse.since import site_since
+from archiver.parse.urls import site_domain
 from archiver.warc.middleware import record_time
 
 from .article import ArticleSpider  # relative: type-checked as spiders.article (see pyproject)
@@ -54,14 +55,6 @@ logger = logging.getLogger(__name__)
 MAX_LISTING_PAGES = 50
 # Statuses a discovery or conditional request handles itself rather than as an error.
 HANDLED = [304, 404, 410]
-
-
-def validate_site_url(url: str | None) -> str:
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not a site URL: give one like https://example.jp/")
-    checked_url(url or "", "site URL")
-    return f"{parts.scheme}://{parts.netloc}/"
 
 
 class SiteDiscovery:
@@ -108,13 +101,15 @@ class SiteSpider(ArticleSpider):
         since: str | date | datetime | None = None,
         max_articles: int | str | None = None,
         *args: Any,
+        arguments: CrawlArguments | None = None,
         **kwargs: Any,
     ) -> None:
-        # `-a site_url=U` (or `site_urls`, one a line) from `scrapy crawl` and Scrapyd alike.
-        listed = site_urls.split() if isinstance(site_urls, str) else list(site_urls or [])
-        sites = [validate_site_url(u) for u in ([site_url] if site_url else []) + listed]
-        if not sites:
-            validate_site_url(None)
+        # The API's model, or `-a site_url=U` (or `site_urls`, one a line), `-a since=…` from
+        # scrapy crawl and Scrapyd alike (since: parse.since's rule, as the CLI reads it).
+        self.crawl_arguments = arguments or CrawlArguments.of(
+            site_url, site_urls, full, since, max_articles
+        )
+        sites = list(self.crawl_arguments.sites)
         kwargs.pop("urls", None)
         super().__init__(None, sites, *args, **kwargs)
         self.sites = {site_domain(u): SiteDiscovery(u) for u in sites}
@@ -123,15 +118,11 @@ class SiteSpider(ArticleSpider):
         self.allowed_domains = sorted(
             {(urlsplit(u).hostname or "").removeprefix("www.") for u in sites}
         )
-        self.full = full if isinstance(full, bool) else full.lower() in ("1", "true", "yes")
-        # `-a since=2026-01-01` from Scrapyd reads as the CLI's --since (parse.since): a day in
-        # each site's zone, a time there, or an instant.
-        self.since = read_since(since) if isinstance(since, str) and since else since or None
+        self.full = self.crawl_arguments.full
+        self.since = self.crawl_arguments.since
+        self.max_articles = self.crawl_arguments.max_articles
         self.locks = ExitStack()
         self.planned: deque[tuple[PlannedFetch, bool]] = deque()  # (fetch, from an archive page)
-        self.max_articles = (
-            int(max_articles) if max_articles is not None and max_articles != "" else None
-        )
 
     async def start(self):
         if not self._lock_sites():
