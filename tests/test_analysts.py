@@ -155,7 +155,7 @@ ABSENT = ["存在しない語句", "量子コンピュータ", "火星", "ＸＹ
 @pytest.mark.parametrize("phrase", PHRASES)
 def test_search_finds_each_phrase(sqlite_archive: str, phrase: str) -> None:
     result = CliRunner().invoke(main, ["search", phrase, "--json", "--db", sqlite_archive])
-    hits = json.loads(result.output)
+    hits = json.loads(result.output)["items"]
     assert hits, phrase
     seed_hits = [h for h in hits if h["url"].startswith(SEED_URL)]
     assert seed_hits
@@ -168,7 +168,7 @@ def test_search_finds_each_phrase(sqlite_archive: str, phrase: str) -> None:
 @pytest.mark.parametrize("phrase", ABSENT)
 def test_search_finds_nothing_for_absent_phrases(sqlite_archive: str, phrase: str) -> None:
     result = CliRunner().invoke(main, ["search", phrase, "--json", "--db", sqlite_archive])
-    assert json.loads(result.output) == []
+    assert json.loads(result.output)["items"] == []
 
 
 def test_search_on_postgresql_too(pg_url: str) -> None:
@@ -178,10 +178,12 @@ def test_search_on_postgresql_too(pg_url: str) -> None:
     for phrase in ("東欧", "ＡＵＫＵＳ", "グレンコ・アンドリー"):
         hits = json.loads(
             CliRunner().invoke(main, ["search", phrase, "--json", "--db", pg_url]).output
-        )
+        )["items"]
         assert hits, phrase
     assert (
-        json.loads(CliRunner().invoke(main, ["search", "火星", "--json", "--db", pg_url]).output)
+        json.loads(CliRunner().invoke(main, ["search", "火星", "--json", "--db", pg_url]).output)[
+            "items"
+        ]
         == []
     )
 

@@ -88,7 +88,8 @@ def test_an_empty_database_a_first_run_killed_early_leaves_is_sound(tmp_path: Pa
     db = tmp_path / "archive.sqlite3"
     with sqlite3.connect(db) as empty:
         empty.execute("PRAGMA journal_mode=wal")
-    assert check(db, tmp_path) == (0, {"checks": ["schema"], "findings": []})
+    code, report = check(db, tmp_path)
+    assert code == 0 and (report["checks"], report["findings"]) == (["schema"], [])
     # One table (of an older schema) is no longer empty: an upgrade is due, and said.
     with sqlite3.connect(db) as older:
         older.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")

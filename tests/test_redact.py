@@ -168,7 +168,7 @@ def test_a_takedown_hides_survives_crawls_and_reparse_and_a_purge_erases_it(
         vault = query(db_url, "SELECT table_name, column_name, value FROM redaction_vault")
         assert {(v["column_name"], v["value"]) for v in vault} >= {("author", NAME)}
         listed = run_archiver("redact", "--list", "--json", "--db", db_url, home=tmp_path)
-        (entry,) = json.loads(listed.stdout)
+        (entry,) = json.loads(listed.stdout)["items"]
         assert (entry["requested_by"], entry["reason"], entry["scope"]) == (
             "編集部",
             "削除依頼 (本人)",

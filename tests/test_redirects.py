@@ -81,7 +81,7 @@ def test_a_site_that_moved_is_followed_once_aliased_and_keeps_its_history(tmp_pa
         {"url_before": url, "url": new_url}
     ]
     listed = run_archiver("sites", "list", "--json", "--db", db, home=tmp_path)
-    assert [(s["domain"], s["aliases"]) for s in json.loads(listed.stdout)] == [
+    assert [(s["domain"], s["aliases"]) for s in json.loads(listed.stdout)["items"]] == [
         (old_key, [new_key])
     ]
 

@@ -36,7 +36,7 @@ def german_page(offsets: bool = True) -> Page:
 def sites(db: str, home) -> list[dict]:
     listed = run_archiver("sites", "list", "--db", db, "--json", home=home)
     assert listed.returncode == 0, listed.stderr
-    return json.loads(listed.stdout)
+    return json.loads(listed.stdout)["items"]
 
 
 def test_the_zone_comes_from_the_page_and_a_chosen_one_holds_until_reparse(db_url, tmp_path):

@@ -61,7 +61,7 @@ def db_check(db: str | None, as_json: bool) -> None:
     except ArchiveUnavailable as error:
         fail(str(error))
     if as_json:
-        echo_json({"checks": checks, "findings": [asdict(f) for f in findings]})
+        echo_json("check", {"checks": checks, "findings": [asdict(f) for f in findings]})
     else:
         for check in checks:
             found = [f.problem for f in findings if f.check == check]

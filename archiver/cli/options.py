@@ -85,10 +85,21 @@ SITE_OPTION = click.option("--site", metavar="DOMAIN", help="Only this site, e.g
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-def echo_json(data: Any) -> None:
-    """--json output: UTF-8 as is (but what would drive a terminal, escaped), indented,
-    instants and dates in ISO 8601."""
-    click.echo(json_text(_dumps(data)))
+JSON_VERSION = 1  # of the one shape every --json output has (raised when a field changes meaning)
+
+
+def json_document(kind: str, data: dict[str, Any] | list[Any]) -> dict[str, Any]:
+    """The one shape of every machine-readable output: `kind` (what it is: thread, search,
+    stats, sites, redactions, redaction, check, run, reparse), `version`, then its fields —
+    a list's under `items`."""
+    fields = {"items": data} if isinstance(data, list) else data
+    return {"kind": kind, "version": JSON_VERSION, **fields}
+
+
+def echo_json(kind: str, data: dict[str, Any] | list[Any]) -> None:
+    """--json output in the one shape (json_document): UTF-8 as is (but what would drive a
+    terminal, escaped), indented, instants and dates in ISO 8601."""
+    click.echo(json_text(_dumps(json_document(kind, data))))
 
 
 def _dumps(data: Any) -> str:

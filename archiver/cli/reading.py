@@ -72,7 +72,7 @@ def thread(article: str, db: str | None, as_json: bool, deleted: bool) -> None:
         except ArticleNotFound as error:
             fail(str(error))
     if as_json:
-        echo_json(tree.as_dict())
+        echo_json("thread", tree.as_dict())
     else:
         print_thread(console, tree)
 
@@ -127,7 +127,7 @@ def search(
             marks=("[", "]") if as_json else MATCH_MARKS,
         )
     if as_json:
-        echo_json([asdict(hit) for hit in hits])
+        echo_json("search", [asdict(hit) for hit in hits])
     else:
         print_hits(console, hits)
 
@@ -159,7 +159,7 @@ def stats(site: str | None, days: int, top: int, db: str | None, as_json: bool) 
     with reading_archive(db) as engine:
         figures = archive_stats(engine, site=site, days=days, top=top)
     if as_json:
-        echo_json(figures.as_dict())
+        echo_json("stats", figures.as_dict())
     else:
         print_stats(console, figures)
 

@@ -60,7 +60,7 @@ def redact(
         if listing:
             found = maintenance.redactions(db=db)
             if as_json:
-                echo_json([asdict(r) for r in found])
+                echo_json("redactions", [asdict(r) for r in found])
                 return
             for r in found:
                 state = "purged" if r.purged_at else "lifted" if r.lifted_at else "in force"
@@ -86,7 +86,9 @@ def redact(
     except ArchiveUnavailable as error:
         fail(str(error))
     if as_json:
-        echo_json({"redaction": asdict(done), "purge": report.as_dict() if report else None})
+        echo_json(
+            "redaction", {"redaction": asdict(done), "purge": report.as_dict() if report else None}
+        )
         return
     what = "comment" if done.scope == "comment" else "article and its thread"
     state = "lifted" if done.lifted_at else "purged" if done.purged_at else "hidden"

@@ -41,7 +41,7 @@ def list_sites(db: str | None, as_json: bool) -> None:
     except ArchiveUnavailable as error:
         fail(str(error))
     if as_json:
-        echo_json([asdict(summary) for summary in summaries])
+        echo_json("sites", [asdict(summary) for summary in summaries])
         return
     table = Table(
         "site", "also at", "time zone", "from", "articles", "comments", "last crawled (UTC)"

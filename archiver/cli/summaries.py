@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from archiver import runstats
@@ -179,3 +180,34 @@ def print_demo_next_steps(result: RunResult) -> None:
         "reply_count, substr(replace(body_text, char(10), ' '), 1, 30) FROM comment_tree "
         f'WHERE article_id = {article.id} AND deleted_at IS NULL ORDER BY path"'
     )
+
+
+def run_document(result: RunResult) -> dict[str, Any]:
+    """A scrape's or crawl's summary as data (`--json`): what the text summary prints."""
+    return {
+        "run_id": result.run_id,
+        "status": result.status,
+        "exit_code": result.exit_code,
+        "db": result.db,
+        "errors": result.errors,
+        "counts": result.counts.as_dict(),
+        "health": result.stats.get(runstats.HEALTH) or {},
+        "articles": [asdict(article) for article in result.articles],
+    }
+
+
+def reparse_document(command: str, report: ReparseReport) -> dict[str, Any]:
+    """A reparse's or import's summary as data (`--json`)."""
+    return {
+        "command": command,
+        "run_id": report.run_id,
+        "status": "ok" if report.ok else "failed",
+        "files": report.files,
+        "captures": report.captures,
+        "pages_parsed": report.pages_parsed,
+        "observations": dict(report.observations),
+        "articles_rebuilt": report.articles_rebuilt,
+        "articles_compared": report.articles_compared,
+        "changes": asdict(report.changes),
+        "problems": report.problems,
+    }

@@ -11,7 +11,9 @@ from archiver.api import scrape as api_scrape
 from archiver.cli.options import (
     DB_OPTION,
     EXIT_LOCKED,
+    JSON_OPTION,
     SET_OPTION,
+    echo_json,
     fail,
     parse_settings,
     since_option,
@@ -21,6 +23,8 @@ from archiver.cli.summaries import (
     print_demo_next_steps,
     print_reparse_summary,
     print_summary,
+    reparse_document,
+    run_document,
 )
 from archiver.db.engine import ArchiveUnavailable
 
@@ -29,7 +33,10 @@ from archiver.db.engine import ArchiveUnavailable
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @DB_OPTION
 @SET_OPTION
-def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) -> None:
+@JSON_OPTION
+def scrape(
+    urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...], as_json: bool
+) -> None:
     """Store articles with every page of their comments, then print a summary.
 
     Re-running it on the same URL updates the archive in place: new comments are added,
@@ -46,7 +53,10 @@ def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) ->
         raise click.UsageError(str(error)) from None
     except ArchiveUnavailable as error:
         fail(str(error))
-    print_summary(result)
+    if as_json:
+        echo_json("run", run_document(result))
+    else:
+        print_summary(result)
     sys.exit(result.exit_code)
 
 
@@ -59,6 +69,7 @@ def scrape(urls: tuple[str, ...], db: str | None, overrides: tuple[str, ...]) ->
               help="Forget the revisit state and fetch every listed article in full.")  # fmt: skip
 @DB_OPTION
 @SET_OPTION
+@JSON_OPTION
 def crawl(
     sites: tuple[str, ...],
     since: date | datetime | None,
@@ -66,6 +77,7 @@ def crawl(
     full: bool,
     db: str | None,
     overrides: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Keep whole sites archived: discover their articles, fetch only what may have changed.
 
@@ -103,7 +115,10 @@ def crawl(
         sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))
-    print_crawl_summary(result)
+    if as_json:
+        echo_json("run", run_document(result))
+    else:
+        print_crawl_summary(result)
     sys.exit(result.exit_code)
 
 
@@ -111,7 +126,8 @@ def crawl(
 @click.option("--site", metavar="DOMAIN", help="Only articles of this site (e.g. grandfleet.info).")
 @since_option("Only articles fetched on or after it.")
 @DB_OPTION
-def reparse(site: str | None, since: date | datetime | None, db: str | None) -> None:
+@JSON_OPTION
+def reparse(site: str | None, since: date | datetime | None, db: str | None, as_json: bool) -> None:
     """Rebuild articles and comments from the archive's WARC files, with no network access.
 
     Every page a crawl fetched is kept in WARC files (data/warc/ for the default archive,
@@ -139,14 +155,18 @@ def reparse(site: str | None, since: date | datetime | None, db: str | None) -> 
         sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))
-    print_reparse_summary("reparse", report)
+    if as_json:
+        echo_json("reparse", reparse_document("reparse", report))
+    else:
+        print_reparse_summary("reparse", report)
     sys.exit(0 if report.ok else 1)
 
 
 @click.command("import-warc")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @DB_OPTION
-def import_warc(files: tuple[str, ...], db: str | None) -> None:
+@JSON_OPTION
+def import_warc(files: tuple[str, ...], db: str | None, as_json: bool) -> None:
     """Store the article pages of WARC, ARC or WACZ files made by other tools (wget,
     Browsertrix, ArchiveWeb.page, Heritrix, the Internet Archive's ARC files).
 
@@ -177,7 +197,10 @@ def import_warc(files: tuple[str, ...], db: str | None) -> None:
         sys.exit(EXIT_LOCKED)
     except ArchiveUnavailable as error:
         fail(str(error))
-    print_reparse_summary("import-warc", report)
+    if as_json:
+        echo_json("reparse", reparse_document("import-warc", report))
+    else:
+        print_reparse_summary("import-warc", report)
     sys.exit(0 if report.ok else 1)
 
 
