@@ -18,11 +18,11 @@ from archiver.archive import Archive
 from archiver.config import describe_db, resolve_db_url, warc_dir
 from archiver.crawling.arguments import CrawlArguments, ScrapeArguments
 from archiver.crawling.process import run_spider
+from archiver.db import runs
 from archiver.db.crawlstate import forget_site
 from archiver.db.engine import open_archive
 from archiver.db.lock import crawl_lock
 from archiver.db.sites import site_aliases
-from archiver.db.store import ArchiveStore
 from archiver.parse.urls import site_domain
 from archiver.read.queries import ArticleSummary, article_summaries
 from archiver.runstats import RunCounts
@@ -123,7 +123,7 @@ def crawl(
         aliases = site_aliases(engine)
         keys = [aliases.get(key, key) for key in map(site_domain, sites)]  # one lock a site
         with crawl_lock(engine, keys) as fence:
-            ArchiveStore(engine).close_abandoned_runs(command, sites)
+            runs.close_abandoned_runs(engine, command, sites)
             if full:
                 for site in sites:
                     forget_site(engine, site_domain(site))

@@ -22,6 +22,7 @@ from archiver.config import describe_db, resolve_db_url
 from archiver.crawling.archive import crawl_engine
 from archiver.crawling.health import RunHealth
 from archiver.crawling.revisit import RevisitPolicy
+from archiver.db import runs
 from archiver.db.lock import Fence, LockLost
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
@@ -201,7 +202,9 @@ class ArchiveStorePipeline:
             return
         if not (self.lock_lost or self.disk_full):  # else the WARC keeps them for a reparse
             self.store.keep_captures(self._taken_captures(), self.run_id)
-        self.health.compare(self.store.previous_health(list(self.health.sites), self.run_id))
+        self.health.compare(
+            runs.previous_health(self.store.engine, list(self.health.sites), self.run_id)
+        )
         for domain, drop in self.health.drops:
             # The sign that a site changed its templates: the run says so in its exit code.
             logger.warning("%s: extraction health dropped: %s", drop.get("url", domain),
@@ -226,7 +229,8 @@ class ArchiveStorePipeline:
         }
         self.stats.set_value(runstats.STATUS, status)
         try:
-            self.store.finish_run(
+            runs.finish_run(
+                self.store.engine,
                 self.run_id,
                 status=status,
                 finish_reason=reason,

@@ -63,25 +63,6 @@ class ArchiveStore:
     def start_run(self, command: str, arguments: dict | list | None) -> int:
         return runs.start_run(self.engine, command, arguments)
 
-    def finish_run(
-        self,
-        run_id: int,
-        *,
-        status: str,
-        finish_reason: str | None,
-        counts: dict,
-        stats: dict,
-        health: dict | None = None,
-    ) -> None:
-        runs.finish_run(self.engine, run_id, status=status, finish_reason=finish_reason,
-                        counts=counts, stats=stats, health=health)  # fmt: skip
-
-    def previous_health(self, domains: list[str], run_id: int) -> dict[str, dict]:
-        return runs.previous_health(self.engine, domains, run_id)
-
-    def close_abandoned_runs(self, command: str, sites: list[str]) -> int:
-        return runs.close_abandoned_runs(self.engine, command, sites)
-
     def keep_captures(self, records: Sequence[CaptureRecord], run_id: int | None) -> None:
         keep_captures(self.engine, records, run_id, self.fence)
 

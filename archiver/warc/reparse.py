@@ -27,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 from archiver import clock
 from archiver.crawling.responses import NotHTML, extract_response
 from archiver.crawling.revisit import RevisitPolicy
+from archiver.db import runs
 from archiver.db.lock import crawl_lock
 from archiver.db.models import Article, Base, Site
 from archiver.db.reconcile import ReconcileReport, reconcile_article
@@ -284,7 +285,8 @@ def reparse(
         _replay_and_reconcile(engine, observations, run_id, report, source)
         report.pages_parsed = replay.pages_parsed
         report.problems = replay.problems
-        live.finish_run(
+        runs.finish_run(
+            engine,
             run_id,
             status="failed" if report.problems else "ok",
             finish_reason="finished",
