@@ -12,8 +12,8 @@ leaving the `with` block.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -41,22 +41,20 @@ class Archive:
         self.warc_dir: Path = warc_dir(url)
 
     @classmethod
-    @contextmanager
-    def read(cls, db: str | None = None) -> Iterator[Archive]:
+    def read(cls, db: str | None = None) -> AbstractContextManager[Archive]:
         """The archive at `db` (default: $ARCHIVER_DB, else the data home's), read only."""
-        url = resolve_db_url(db)
-        engine = read_archive(url)
-        try:
-            yield cls(engine, url)
-        finally:
-            engine.dispose()
+        return cls._opened(db, read_archive)
+
+    @classmethod
+    def open(cls, db: str | None = None) -> AbstractContextManager[Archive]:
+        """The archive at `db`, made or upgraded to this version's schema first."""
+        return cls._opened(db, open_archive)
 
     @classmethod
     @contextmanager
-    def open(cls, db: str | None = None) -> Iterator[Archive]:
-        """The archive at `db`, made or upgraded to this version's schema first."""
+    def _opened(cls, db: str | None, opener: Callable[[URL], Engine]) -> Iterator[Archive]:
         url = resolve_db_url(db)
-        engine = open_archive(url)
+        engine = opener(url)
         try:
             yield cls(engine, url)
         finally:
