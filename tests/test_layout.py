@@ -28,6 +28,7 @@ ROOMS = {
         "archiver._moved",
         "archiver._version",
         "archiver.runstats",
+        "archiver.outputs",
         "archiver.home",
         "archiver.dates",
     ),

@@ -10,12 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +23,7 @@ from sqlalchemy.types import JSON, TypeEngine
 from archiver.db.models import Article, Comment, Site, comment_tree
 from archiver.db.sites import archive_zones, since_condition
 from archiver.db.types import UTCDateTime
+from archiver.outputs import replacing
 
 Dataset = Literal["articles", "comments", "threads"]
 Format = Literal["csv", "jsonl", "parquet"]
@@ -117,7 +114,7 @@ def export(
         if fmt == "parquet":
             if str(output) == "-":
                 raise ValueError("Parquet cannot go to stdout: give a file with -o")
-            with _replacing(Path(output), binary=True) as stream:
+            with replacing(Path(output), binary=True) as stream:
                 return _write_parquet(stream, columns, batches)
         writer = _write_csv if fmt == "csv" else _write_jsonl
         encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
@@ -127,7 +124,7 @@ def export(
                 return writer(_Rewritten(out, shown) if shown else out, names, columns, batches)
             finally:
                 out.detach()  # leave sys.stdout usable
-        with _replacing(Path(output), encoding=encoding) as stream:
+        with replacing(Path(output), encoding=encoding) as stream:
             return writer(stream, names, columns, batches)
 
 
@@ -246,44 +243,6 @@ def _arrow_type(pa: Any, column: Column) -> Any:
     if isinstance(type_, Integer):
         return pa.int64()
     return pa.string()  # text, and JSON as its text
-
-
-@contextmanager
-def _replacing(path: Path, *, binary: bool = False, encoding: str = "utf-8") -> Iterator[Any]:
-    """A stream onto `path`: a regular file (or none yet) is written beside it and renamed onto
-    it only when complete, keeping its mode and owner; anything else (a FIFO, a device, a
-    terminal) is written to as it is. Through a symlink, its target is what is written."""
-    target = path.resolve() if path.is_symlink() else path
-    if target.is_dir():
-        raise IsADirectoryError(f"{path} is a directory: give a file to write to")
-    if target.exists() and not target.is_file():
-        with _stream(target, binary, encoding) as stream:  # write through: never replace it
-            yield stream
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    existing = target.stat() if target.exists() else None
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    partial = Path(name)
-    try:
-        with _stream(handle, binary, encoding) as stream:
-            yield stream
-        if existing is not None:  # the file it replaces: same permissions, same owner
-            os.chmod(partial, stat.S_IMODE(existing.st_mode))
-            if (existing.st_uid, existing.st_gid) != (os.getuid(), os.getgid()):
-                os.chown(partial, existing.st_uid, existing.st_gid)
-        else:  # a new file: the permissions a plain open would give it (mkstemp's are 0600)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(partial, 0o666 & ~umask)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _stream(file: int | Path, binary: bool, encoding: str) -> IO[Any]:
-    if binary:
-        return open(file, "wb")
-    return open(file, "w", encoding=encoding, newline="")
 
 
 def _json(value: Any) -> str:

@@ -18,12 +18,10 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +34,7 @@ from archiver import clock
 from archiver._version import __version__
 from archiver.db.models import Article, Base, Site
 from archiver.db.sites import since_condition
+from archiver.outputs import replacing
 from archiver.parse.urls import site_domain
 from archiver.warc.digests import spellings
 from archiver.warc.subset import Takedowns, pack_file, takedown_edits
@@ -111,7 +110,7 @@ def export_wacz(
         report.warc_files = len(packed)
         if not packed:
             raise NothingToExport("every chosen capture is under a takedown: nothing to pack")
-        with _replacing(output) as stream:
+        with replacing(output, binary=True) as stream:
             _write_package(stream, packed, pages, title or _title(filters))
         report.bytes = output.stat().st_size
     return report
@@ -304,17 +303,3 @@ def _resource_name(path: str, taken: list[dict[str, Any]]) -> str:
         number += 1
         name = f"{base}-{number}"
     return name
-
-
-@contextmanager
-def _replacing(output: Path) -> Iterator[IO[bytes]]:
-    """A file written beside `output` and renamed onto it once complete."""
-    partial = output.with_name(f".{output.name}.part")
-    try:
-        with partial.open("wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
