@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from archiver.parse.profiles import load_profile
 
-SINCE_FORMS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%z",
-               "%Y-%m-%d %H:%M:%S")  # fmt: skip
 SINCE_HELP = (
     "YYYY-MM-DD is that day in each site's own time zone; YYYY-MM-DDTHH:MM:SS that time there; "
     "with an offset (…+09:00, …Z) that instant."

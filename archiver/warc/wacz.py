@@ -33,7 +33,7 @@ from sqlalchemy import Engine, Row, select
 from archiver import clock
 from archiver._version import __version__
 from archiver.db.models import Article, Base, Site
-from archiver.db.sites import since_condition
+from archiver.db.sites import archive_zones, since_condition
 from archiver.outputs import replacing
 from archiver.parse.urls import site_domain
 from archiver.warc.digests import spellings
@@ -83,22 +83,23 @@ def export_wacz(
     report = WaczReport(output)
     with engine.connect() as connection:
         rows = _selected(connection, filters)
+        if not rows:
+            raise NothingToExport("no capture matches: nothing to pack (see --site and --since)")
         articles = _articles(connection, {row.article_id for row in rows} - {None})
         originals = _originals(connection, rows)
-    if not rows:
-        raise NothingToExport("no capture matches: nothing to pack (see --site and --since)")
     report.originals = len(originals)
     edits, report.hidden_articles = takedown_edits(engine, directory)
     by_file: dict[str, set[int]] = {}
     for row in rows + originals:
         by_file.setdefault(row.warc_file, set()).add(row.warc_offset)
     output.parent.mkdir(parents=True, exist_ok=True)
+    everything = filters == WaczFilters()  # then records of no capture go in too
     with tempfile.TemporaryDirectory(prefix=".wacz-", dir=output.parent) as work:
         packed = []
         for name in sorted(by_file):
             target = Path(work) / name
             copied = pack_file(directory / name, target, by_file[name], edits.get(name, {}),
-                               filters == WaczFilters())  # fmt: skip
+                               everything)  # fmt: skip
             report.records += copied.captures
             report.redacted_cut += copied.cut
             report.redacted_left_out += copied.left_out
@@ -122,7 +123,7 @@ def _selected(connection: Any, filters: WaczFilters) -> list[Row]:
     query = select(CAPTURES).order_by(CAPTURES.c.warc_file, CAPTURES.c.warc_offset)
     chosen = select(Article.id)
     if filters.since is not None:
-        zones = sorted(set(connection.scalars(select(Site.timezone))))
+        zones = archive_zones(connection.engine)
         chosen = chosen.where(
             since_condition(Article.published_at, Article.site_id, filters.since, zones)
         )
@@ -170,7 +171,7 @@ def _originals(connection: Any, rows: list[Row]) -> list[Row]:
 
 
 def _articles(connection: Any, ids: set[int]) -> dict[int, Row]:
-    query = select(Article.id, Article.url, Article.title, Article.redaction_id)
+    query = select(Article.id, Article.url, Article.title)
     return {row.id: row for row in connection.execute(query.where(Article.id.in_(ids)))}
 
 
