@@ -27,6 +27,7 @@ from archiver.db.lock import Fence, LockLost
 from archiver.db.store import ArchiveStore
 from archiver.items import ArticleItem, CaptureRecord, GoneItem, NotModifiedItem
 from archiver.parse.profiles import load_profile
+from archiver.runstats import RunCounts
 from archiver.warc.middleware import capture_written
 
 logger = logging.getLogger(__name__)
@@ -218,15 +219,7 @@ class ArchiveStorePipeline:
         # Pages of the site, not robots.txt.
         pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
         self.stats.set_value(runstats.PAGES, pages)
-        counts = {
-            "pages": pages,
-            "articles_new": stats.get(runstats.ARTICLES_NEW, 0),
-            "articles_changed": stats.get(runstats.ARTICLES_CHANGED, 0),
-            "comments_new": stats.get(runstats.COMMENTS_NEW, 0),
-            "comments_changed": stats.get(runstats.COMMENTS_CHANGED, 0),
-            "comments_deleted": stats.get(runstats.COMMENTS_DELETED, 0),
-            "errors": errors,
-        }
+        counts = RunCounts.of(self.stats.get_stats()).as_dict()  # crawl_runs' counters among them
         self.stats.set_value(runstats.STATUS, status)
         try:
             runs.finish_run(
