@@ -17,7 +17,8 @@ import pickle
 import signal
 import subprocess
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from scrapy import Spider
 from scrapy.crawler import AsyncCrawlerProcess
@@ -29,6 +30,7 @@ from archiver import settings as archiver_settings
 logger = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
 
 
 def run_spider(
@@ -80,24 +82,23 @@ def _run_in_child(
         assert child.stdin is not None
         child.stdin.write(work)
         child.stdin.close()
-        answer = b""
-        while True:
-            try:
-                answer = answers.read()
-                break
-            except KeyboardInterrupt:  # the child got it too (one process group): it stops
-                continue
-    while True:
-        try:
-            code = child.wait()
-            break
-        except KeyboardInterrupt:
-            continue
+        answer = _despite_interrupts(answers.read)
+    code = _despite_interrupts(child.wait)
     try:
         return pickle.loads(answer)
     except (pickle.UnpicklingError, EOFError):
         logger.error("the crawl's child process died (exit %s) before it ended the run", code)
         return {runstats.STATUS: "failed", runstats.CHILD_EXIT: code, "log_count/ERROR": 1}
+
+
+def _despite_interrupts(call: Callable[[], T]) -> T:
+    """`call()`, again after each Ctrl-C: the child got it too (one process group) and ends
+    its crawl as an interrupted run, whose stats are still to come."""
+    while True:
+        try:
+            return call()
+        except KeyboardInterrupt:
+            continue
 
 
 def _child_main(answer_fd: int) -> None:

@@ -52,9 +52,8 @@ from archiver.warc.digests import normalized, spellings
 from archiver.warc.reader import IndexedCapture, index_files, indexed, load_response
 
 logger = logging.getLogger(__name__)
-progress = logging.getLogger(
-    "archiver.crawling.progress"
-)  # shown by the CLI, as a crawl's progress
+# Shown by the CLI, as a crawl's progress.
+progress = logging.getLogger("archiver.crawling.progress")
 PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 
 SITE_SPIDER = "site"  # the spider of `archiver crawl`, whose fetches carry revisit state
