@@ -221,8 +221,8 @@ class ArticleSpider(scrapy.Spider):
 
     @property
     def site_zones(self) -> dict[str, SiteZone]:
-        """The zones the archive keeps per site, read once: first asked for when the first
-        article arrives, after the store pipeline has opened (and upgraded) the archive."""
+        """The zones the archive keeps per site, read once (a site crawl's plan, else the first
+        article, asks first), through the crawl's one engine."""
         if self._site_zones is None:
             try:
                 self._site_zones = site_zones(crawl_engine(self.crawler))

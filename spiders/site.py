@@ -30,7 +30,6 @@ from archiver.crawling.arguments import CrawlArguments
 from archiver.crawling.plan import PlannedFetch, plan
 from archiver.db.crawlstate import known_urls
 from archiver.db.lock import CrawlLocked, Fence, crawl_lock
-from archiver.db.sites import site_zones
 from archiver.items import KnownURL, NotModifiedItem, Visit
 from archiver.parse.discovery import (
     FEED_PATHS,
@@ -344,7 +343,7 @@ class SiteSpider(ArticleSpider):
         """Where `--since` starts for this site: in the zone the archive keeps for it."""
         if self.since is None:
             return None
-        zones = {key: zone.zone for key, zone in site_zones(crawl_engine(self.crawler)).items()}
+        zones = {key: zone.zone for key, zone in self.site_zones.items()}
         return site_since(self.since, domain, zones)
 
     def _known(self, domain: str) -> dict[str, KnownURL]:
