@@ -270,7 +270,8 @@ def reparse(
         originals.update(held_originals(engine, index_in, captures, originals))
     progress.info("progress: %d responses in %d WARC files", len(captures), len(paths))
     report = ReparseReport(files=len(paths), captures=len(captures))
-    zones = {domain: zone.zone for domain, zone in site_zones(engine).items()}
+    kept_zones = site_zones(engine)
+    zones = {domain: zone.zone for domain, zone in kept_zones.items()}
     selected = _selected(captures, site, since, zones)
     live = ArchiveStore(engine)  # replayed observations are the crawls' own: source "crawl"
     # Under the sites' crawl locks: a crawl storing the same threads meanwhile would interleave.
@@ -278,7 +279,7 @@ def reparse(
         report.run_id = run_id = live.start_run(command, arguments or {})
         if index_in is not None:
             live.keep_captures([c.record for c in captures if c.path.parent == index_in], run_id)
-        chosen = {domain: zone for domain, zone in site_zones(engine).items() if zone.chosen}
+        chosen = {domain: zone for domain, zone in kept_zones.items() if zone.chosen}
         replay = Replay(captures, originals, chosen)
         observations = replay.observations(lambda c: canonical_url(c.url) in selected)
         _replay_and_reconcile(engine, observations, run_id, report, source)
