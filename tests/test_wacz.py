@@ -54,15 +54,17 @@ def _pages(package: Path) -> list[dict]:
     return pages
 
 
-def _records(package: Path) -> Iterator[tuple[str, str, bytes]]:
-    """(type, URL, payload as the browser gets it) of every record in the package."""
+def _records(package: Path) -> Iterator[tuple[str, str, str, bytes]]:
+    """(type, URL, payload digest, payload as the browser gets it) of every record packed."""
     with zipfile.ZipFile(package) as wacz:
         for name in wacz.namelist():
             if name.startswith("archive/"):
                 with wacz.open(name) as stream:
                     for record in ArchiveIterator(stream):
-                        url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                        yield record.rec_type, url, record.content_stream().read()
+                        headers = record.rec_headers
+                        yield (record.rec_type, headers.get_header("WARC-Target-URI") or "",
+                               headers.get_header("WARC-Payload-Digest") or "",
+                               record.content_stream().read())  # fmt: skip
 
 
 def _payloads(package: Path) -> dict[str, bytes]:
@@ -70,16 +72,11 @@ def _payloads(package: Path) -> dict[str, bytes]:
     by_digest: dict[str, bytes] = {}
     revisits: dict[str, str] = {}
     payloads: dict[str, bytes] = {}
-    with zipfile.ZipFile(package) as wacz:
-        for name in (name for name in wacz.namelist() if name.startswith("archive/")):
-            with wacz.open(name) as stream:
-                for record in ArchiveIterator(stream):
-                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-                    if record.rec_type == "response":
-                        payloads[url] = by_digest[digest] = record.content_stream().read()
-                    elif record.rec_type == "revisit":
-                        revisits[url] = digest
+    for kind, url, digest, payload in _records(package):
+        if kind == "response":
+            payloads[url] = by_digest[digest] = payload
+        elif kind == "revisit":
+            revisits[url] = digest
     return {**payloads, **{url: by_digest[digest] for url, digest in revisits.items()}}
 
 
@@ -164,7 +161,9 @@ def test_since_and_site_choose_articles_their_pages_and_revisit_originals(
     assert {page["url"] for page in _pages(package) if "article" not in page} == chosen
     owners = {row["url"]: row["article"] for row in query(str(demo), "SELECT c.url, a.url AS "
               "article FROM captures c LEFT JOIN articles a ON a.id = c.article_id")}  # fmt: skip
-    packed = [(kind, url) for kind, url, _ in _records(package) if kind in ("response", "revisit")]
+    packed = [
+        (kind, url) for kind, url, _, _ in _records(package) if kind in ("response", "revisit")
+    ]
     assert packed and all(owners[url] in chosen for _, url in packed)
     assert not any(url.endswith("/robots.txt") for _, url in packed)
     assert _validate(package).returncode == 0
@@ -202,7 +201,7 @@ def test_text_under_a_takedown_never_leaves_in_the_package(demo: Path, tmp_path:
     result = _export(db, package)
     assert result.returncode == 0, result.stderr
     snippet = hidden["body_text"].splitlines()[0][:20].encode()
-    bodies = [(url, body) for kind, url, body in _records(package) if kind == "response"]
+    bodies = [(url, body) for kind, url, _, body in _records(package) if kind == "response"]
     seed_pages = [body for url, body in bodies if url.startswith(seed["url"])]
     assert seed_pages and not [body for body in seed_pages if snippet in body]
     assert all(kept.splitlines()[0][:20].encode() in body for body in seed_pages)
