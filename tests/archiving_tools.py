@@ -3,7 +3,6 @@ them; `make test` installs them in .venv/tools."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import urllib.request
@@ -11,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import require_service
+from tests.conftest import free_port, require_service
 
 TOOLS = Path(__file__).parent.parent / ".venv" / "tools" / "bin"
 
@@ -22,12 +21,6 @@ def archiving_tool(name: str) -> str:
     if not tool.exists():
         require_service(name, f"not installed at {tool} (make test installs it)")
     return str(tool)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -27,6 +28,13 @@ QUIET_PATH = "/2021/12/24/quiet/"  # an article nobody commented on
 PG_ADMIN_URL = os.environ.get(
     "ARCHIVER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def require_service(name: str, reason: str) -> None:

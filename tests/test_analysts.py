@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from archiver.read.export import DATASETS, dataset_query, export
 from archiver.read.serve import datasette_metadata
 from archiver.read.thread import load_thread
 from tests.archive_reader import typed_rows
+from tests.conftest import free_port
 from tests.seed_items import SEED_URL, changed_seed_item, seed_item
 from tests.synthetic import synthetic_item
 
@@ -385,12 +385,6 @@ def test_schema_descriptions_cover_every_table_view_and_column(sqlite_archive: s
     assert set(metadata["queries"]) == {"thread", "busiest_threads", "top_voted", "search"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get_json(url: str, deadline: float) -> object:
     while True:
         try:
@@ -403,7 +397,7 @@ def _get_json(url: str, deadline: float) -> object:
 
 
 def test_serve_answers_canned_queries_read_only(sqlite_archive: str) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "archiver", "serve", "--db", sqlite_archive, "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -486,7 +480,7 @@ def test_serve_killed_with_9_takes_datasette_with_it(sqlite_archive: str) -> Non
     holding the port and the archive."""
     import signal
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "archiver", "serve", "--db", sqlite_archive, "--port", str(port)],
         stdout=subprocess.DEVNULL,

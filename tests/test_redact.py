@@ -35,9 +35,9 @@ from archiver.read.thread import find_article, load_thread
 from archiver.sitegen.loopback import LocalSite, Page
 from archiver.warc.reader import index_files, load_response, warc_files
 from tests.archive_reader import query
-from tests.conftest import FAST, run_archiver
+from tests.conftest import FAST, free_port, run_archiver
 from tests.family_markup import FAMILIES, SPRING, Comment, page
-from tests.test_analysts import _free_port, _get_json
+from tests.test_analysts import _get_json
 
 SECRET = "秘密の電話番号は〇九〇の一二三四です。"
 NAME = "実名花子"
@@ -320,7 +320,7 @@ def test_archiver_serve_loads_the_guard(tmp_path: Path) -> None:
     with sqlite3.connect(db) as connection:
         connection.execute("INSERT INTO redaction_vault (redaction_id, table_name, row_id, "
                            "column_name, value) VALUES (1, 'comments', 1, 'author', ?)", (NAME,))  # fmt: skip
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,11 @@ import pytest
 from archiver.sitegen.model import MARKUPS, generate
 from archiver.sitegen.server import GeneratedSite
 from tests.archive_reader import query
+from tests.conftest import free_port
 from tests.test_scrape_generated import expected_threads, stored_threads
 
 DEPLOY = Path(__file__).parents[1] / "deploy" / "scrapyd"
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _get(url: str) -> dict:
@@ -39,7 +33,7 @@ def _get(url: str) -> dict:
 @pytest.fixture
 def scrapyd(tmp_path: Path) -> Iterator[str]:
     """A Scrapyd of our own on 127.0.0.1: its own port, eggs, logs and job database."""
-    port = _free_port()
+    port = free_port()
     home = tmp_path / "scrapyd"
     home.mkdir()
     (home / "scrapyd.conf").write_text(
